@@ -1,0 +1,105 @@
+import type { Labels, OrgEvent } from './org.events';
+import { initialOrgState, type OrgState } from './org.state';
+
+/**
+ * Folds one event into the org state, in place, and returns the state. Total: unknown event
+ * types and events that do not apply (e.g. revoking an unknown device) leave it unchanged.
+ * Never reads the clock: every time comes from the event.
+ */
+export function evolveOrg(state: OrgState, event: OrgEvent): OrgState {
+  switch (event.type) {
+    case 'OrgCreated':
+      state.exists = true;
+      state.orgId = event.data.orgId;
+      state.name = event.data.name;
+      state.planTier = event.data.planTier;
+      state.limit = event.data.limit;
+      state.capDenied = undefined;
+      return state;
+    case 'OrgKeyIssued':
+      state.keys.set(event.data.keyId, {
+        keyId: event.data.keyId,
+        keyHash: event.data.keyHash,
+        scope: event.data.scope,
+        issuedAt: event.data.at,
+      });
+      return state;
+    case 'OrgKeyRevoked':
+      state.keys.delete(event.data.keyId);
+      return state;
+    case 'DeviceLimitSet':
+      state.limit = event.data.limit;
+      state.planTier = event.data.planTier;
+      state.capDenied = undefined;
+      return state;
+    case 'OrgSuspended':
+      state.suspended = true;
+      state.suspendedReason = event.data.reason;
+      return state;
+    case 'OrgResumed':
+      state.suspended = false;
+      state.suspendedReason = undefined;
+      return state;
+    case 'DeviceRegistered':
+      return registerDevice(state, event.data.deviceId, event.data.labels, event.data.at);
+    case 'DeviceRevoked':
+      return revokeDevice(state, event.data.deviceId, event.data.reason, event.data.at);
+    case 'DeviceRestored':
+      return restoreDevice(state, event.data.deviceId);
+    case 'DeviceRemoved':
+      return removeDevice(state, event.data.deviceId);
+    default:
+      return state;
+  }
+}
+
+function registerDevice(state: OrgState, deviceId: string, labels: Labels, at: string): OrgState {
+  const existing = state.devices.get(deviceId);
+  if (existing?.status === 'active') return state;
+  if (existing) state.devices.delete(deviceId);
+  state.devices.set(deviceId, { deviceId, status: 'active', labels, registeredAt: at, order: state.nextOrder++ });
+  state.activeCount++;
+  state.capDenied = undefined;
+  return state;
+}
+
+function revokeDevice(state: OrgState, deviceId: string, reason: string, at: string): OrgState {
+  const device = state.devices.get(deviceId);
+  if (!device || device.status === 'revoked') return state;
+  device.status = 'revoked';
+  device.revokedAt = at;
+  device.revokedReason = reason;
+  state.activeCount--;
+  state.capDenied = undefined;
+  return state;
+}
+
+function restoreDevice(state: OrgState, deviceId: string): OrgState {
+  const device = state.devices.get(deviceId);
+  if (!device || device.status === 'active') return state;
+  device.status = 'active';
+  device.revokedAt = undefined;
+  device.revokedReason = undefined;
+  state.activeCount++;
+  state.capDenied = undefined;
+  return state;
+}
+
+function removeDevice(state: OrgState, deviceId: string): OrgState {
+  const device = state.devices.get(deviceId);
+  if (!device) return state;
+  if (device.status === 'active') state.activeCount--;
+  state.devices.delete(deviceId);
+  state.capDenied = undefined;
+  return state;
+}
+
+/** Folds a whole stream into a fresh state, counting revisions from 0. */
+export function foldOrg(events: readonly OrgEvent[], orgId = ''): OrgState {
+  const state = initialOrgState(orgId);
+  for (const event of events) {
+    evolveOrg(state, event);
+    state.revision++;
+  }
+  return state;
+}

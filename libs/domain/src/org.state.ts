@@ -1,0 +1,73 @@
+import type { KeyScope, Labels } from './org.events';
+import type { PlanTier } from './plans';
+
+export type DeviceStatus = 'active' | 'revoked';
+
+export interface DeviceState {
+  readonly deviceId: string;
+  status: DeviceStatus;
+  labels: Labels;
+  registeredAt: string;
+  /** Registration order inside the org; a device removed and registered again gets a new one. */
+  order: number;
+  revokedAt?: string;
+  revokedReason?: string;
+}
+
+export interface KeyState {
+  readonly keyId: string;
+  readonly keyHash: string;
+  readonly scope: KeyScope;
+  readonly issuedAt: string;
+}
+
+/**
+ * The state of one org, folded from its stream by `evolveOrg`.
+ *
+ * It is mutable on purpose: the projection holds orgs with 100,000+ devices, and copying
+ * per event would make every event O(devices). `decide*` functions only read it.
+ * `devices` iterates in registration order (a removed device is deleted, so a re-registered
+ * one moves to the end; a restored device keeps its place).
+ */
+export interface OrgState {
+  exists: boolean;
+  orgId: string;
+  name: string;
+  planTier: PlanTier;
+  limit: number;
+  suspended: boolean;
+  suspendedReason?: string;
+  /** Active keys by keyId; a revoked key is dropped. */
+  readonly keys: Map<string, KeyState>;
+  readonly devices: Map<string, DeviceState>;
+  activeCount: number;
+  /** Revision of the last event of the org stream folded in; -1 before any. Set by whoever folds. */
+  revision: number;
+  nextOrder: number;
+  /** Memo of the devices beyond the cap; cleared by evolve whenever it could change. */
+  capDenied: ReadonlySet<string> | undefined;
+}
+
+export function initialOrgState(orgId = ''): OrgState {
+  return {
+    exists: false,
+    orgId,
+    name: '',
+    planTier: 'free',
+    limit: 0,
+    suspended: false,
+    keys: new Map(),
+    devices: new Map(),
+    activeCount: 0,
+    revision: -1,
+    nextOrder: 0,
+    capDenied: undefined,
+  };
+}
+
+/** Number of admin-scoped keys still active. */
+export function adminKeyCount(state: OrgState): number {
+  let count = 0;
+  for (const key of state.keys.values()) if (key.scope === 'admin') count++;
+  return count;
+}
