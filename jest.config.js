@@ -14,7 +14,15 @@ const moduleNameMapper = {
   '^@warden/([a-z-]+)$': '<rootDir>/libs/$1/src',
   '^@warden/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
 };
-const common = { transform: { '^.+\\.ts$': swc }, moduleNameMapper, testEnvironment: 'node' };
+// A few dependencies ship ESM only (content-disposition, used by @fastify/static for /docs):
+// Node 20.19 loads them natively, jest's CommonJS runtime needs them compiled.
+const esmOnly = ['content-disposition'];
+const common = {
+  transform: { '^.+\\.ts$': swc, [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 
 module.exports = {
   projects: [

@@ -1,0 +1,32 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { AppModule, type AppModuleOptions } from './app.module';
+import { PinoNestLogger } from './observability/pino-logger';
+
+/**
+ * Builds the control plane (not yet listening): Fastify adapter with the body limit, the
+ * OpenAPI page at /docs, shutdown hooks. Used by main.ts and by the e2e suites.
+ */
+export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: options.config.http.bodyLimitBytes, logger: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
+    logger: new PinoNestLogger(options.logger),
+    abortOnError: false,
+  });
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('warden control plane')
+      .setDescription('Register. Validate. Work. MachineID-compatible enforcement API.')
+      .setVersion('1')
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-org-key' }, 'x-org-key')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document));
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * The control plane's configuration: read once at boot from environment variables, parsed
+ * by zod, and then injected (never read from process.env anywhere else).
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+export const configSchema = z.object({
+  WARDEN_HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  WARDEN_HTTP_PORT: port.default(8080),
+  WARDEN_DATA_DIR: z.string().trim().min(1).default('./data'),
+  WARDEN_LEDGER: z.enum(['sqlite', 'eventstoredb', 'memory']).default('sqlite'),
+  EVENTSTORE_URL: optionalString,
+  NATS_URL: optionalString,
+  WARDEN_ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  WARDEN_NODE_ID: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -').optional(),
+  ),
+  WARDEN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WARDEN_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  WARDEN_DECISION_BATCH_MAX: z.coerce.number().int().min(1).max(100_000).default(1024),
+  WARDEN_DECISION_LINGER_MS: z.coerce.number().min(0).max(1000).default(0),
+});
+
+export type WardenEnv = z.infer<typeof configSchema>;
+
+export interface WardenConfig {
+  readonly http: { readonly host: string; readonly port: number; readonly bodyLimitBytes: number };
+  readonly dataDir: string;
+  readonly ledger: 'sqlite' | 'eventstoredb' | 'memory';
+  readonly eventStoreUrl: string | undefined;
+  readonly natsUrl: string | undefined;
+  readonly adminToken: string | undefined;
+  readonly nodeId: string | undefined;
+  readonly logLevel: WardenEnv['WARDEN_LOG_LEVEL'];
+  readonly decisions: { readonly maxBatch: number; readonly lingerMs: number };
+}
+
+/** A configuration error: its message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`),
+    );
+  }
+  const e = parsed.data;
+  if (e.WARDEN_LEDGER === 'eventstoredb' && !e.EVENTSTORE_URL) {
+    throw new ConfigError(['EVENTSTORE_URL: required when WARDEN_LEDGER=eventstoredb']);
+  }
+  return {
+    http: { host: e.WARDEN_HTTP_HOST, port: e.WARDEN_HTTP_PORT, bodyLimitBytes: e.WARDEN_BODY_LIMIT_BYTES },
+    dataDir: e.WARDEN_DATA_DIR,
+    ledger: e.WARDEN_LEDGER,
+    eventStoreUrl: e.EVENTSTORE_URL,
+    natsUrl: e.NATS_URL,
+    adminToken: e.WARDEN_ADMIN_TOKEN,
+    nodeId: e.WARDEN_NODE_ID,
+    logLevel: e.WARDEN_LOG_LEVEL,
+    decisions: { maxBatch: e.WARDEN_DECISION_BATCH_MAX, lingerMs: e.WARDEN_DECISION_LINGER_MS },
+  };
+}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/**
+ * Shared field schemas. A deviceId is 1-128 characters of letters, digits and . _ : @ / + = # ~ -
+ * (no spaces, no control characters), so it is safe in logs, URLs and NATS subjects.
+ */
+export const DEVICE_ID_MAX = 128;
+export const deviceIdSchema = z
+  .string({ error: 'deviceId must be a string' })
+  .min(1, 'deviceId must not be empty')
+  .max(DEVICE_ID_MAX, `deviceId must be at most ${DEVICE_ID_MAX} characters`)
+  .regex(/^[\p{L}\p{N}._:@/+=#~-]+$/u, 'deviceId may contain only letters, digits and . _ : @ / + = # ~ -');
+
+export const reasonSchema = z.string().trim().max(500, 'reason must be at most 500 characters');
+
+export const labelsSchema = z
+  .record(z.string().min(1).max(64), z.string().max(256))
+  .refine((labels) => Object.keys(labels).length <= 32, 'at most 32 labels');
+
+export const BATCH_MAX = 1000;
+export const deviceIdsSchema = z
+  .array(deviceIdSchema)
+  .min(1, 'deviceIds must name at least one device')
+  .max(BATCH_MAX, `at most ${BATCH_MAX} deviceIds per batch`);

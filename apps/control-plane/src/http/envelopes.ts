@@ -1,0 +1,77 @@
+import { DecisionCode, type DeviceOutcome, type DeviceState, type OrgState } from '@warden/domain';
+import type { ValidationResult } from '@warden/enforcement';
+
+/** Org usage fields shared by the MachineID-compatible envelopes. */
+export function usageFields(state: OrgState) {
+  const remaining = Math.max(0, state.limit - state.activeCount);
+  return {
+    planTier: state.planTier,
+    planState: state.suspended ? 'suspended' : 'active',
+    accessUntil: null,
+    limit: state.limit,
+    devicesUsed: state.activeCount,
+    remaining,
+    /** True when no further device fits (at or over the cap). */
+    overLimit: remaining === 0,
+    softGraceWindow: false,
+  };
+}
+
+/** Legacy `status` and human `reason` for each decision code. */
+const VERDICT_TEXT: Readonly<Record<DecisionCode, { status: string; reason: string }>> = {
+  ALLOW: { status: 'ok', reason: 'device is registered and active' },
+  DEVICE_NOT_REGISTERED: { status: 'not_registered', reason: 'device is not registered in this org' },
+  DEVICE_REVOKED: { status: 'revoked', reason: 'device has been revoked' },
+  ORG_SUSPENDED: { status: 'suspended', reason: 'the org is suspended (kill switch engaged)' },
+  LIMIT_EXCEEDED: { status: 'limit_exceeded', reason: 'device is beyond the org device cap' },
+  LEDGER_UNAVAILABLE: { status: 'unavailable', reason: 'the decision could not be recorded; denied (fail closed)' },
+};
+
+export function validateEnvelope(deviceId: string, result: ValidationResult) {
+  const text = VERDICT_TEXT[result.verdict.code];
+  return {
+    allowed: result.verdict.allowed,
+    code: result.verdict.code,
+    request_id: result.requestId,
+    status: text.status,
+    reason: text.reason,
+    deviceId,
+    position: positionText(result.position),
+    handler: 'devices/validate',
+  };
+}
+
+export function legacyValidateEnvelope(deviceId: string, result: ValidationResult) {
+  return {
+    ...validateEnvelope(deviceId, result),
+    valid: result.verdict.allowed,
+    revoked: result.verdict.code === DecisionCode.DeviceRevoked,
+  };
+}
+
+export function deviceView(device: DeviceState, verdictCode: DecisionCode) {
+  return {
+    deviceId: device.deviceId,
+    status: device.status,
+    allowed: verdictCode === DecisionCode.Allow,
+    code: verdictCode,
+    labels: device.labels,
+    registeredAt: device.registeredAt,
+    revokedAt: device.revokedAt ?? null,
+    revokedReason: device.revokedReason ?? null,
+  };
+}
+
+/** Register outcome → MachineID `status`, HTTP status and refusal `error`. */
+export const REGISTER_STATUS: Partial<Record<DeviceOutcome, { status: string; http: number; error?: string }>> = {
+  registered: { status: 'ok', http: 200 },
+  exists: { status: 'exists', http: 200 },
+  limit_reached: { status: 'limit_reached', http: 403, error: 'device_limit_reached' },
+  revoked: { status: 'revoked', http: 403, error: 'device_revoked' },
+  suspended: { status: 'suspended', http: 403, error: 'org_suspended' },
+};
+
+/** Ledger positions travel as decimal strings (they may exceed 2^53); "0" for an empty ledger. */
+export function positionText(position: bigint | undefined): string {
+  return position?.toString() ?? '0';
+}

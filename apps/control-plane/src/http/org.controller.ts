@@ -1,0 +1,107 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PLAN_LIMITS, type PlanTier } from '@warden/domain';
+import { Clock, IdSource, issueKey, OrgCommandService } from '@warden/enforcement';
+import type { KeyPrincipal } from '@warden/projection';
+import { AdminTokenGuard } from './auth/admin-token.guard';
+import { OrgKeyGuard } from './auth/org-key.guard';
+import { Principal, RequireAdminKey } from './auth/principal';
+import { positionText, usageFields } from './envelopes';
+import { CreateOrgDto, IssueKeyDto, RevokeKeyDto, SetLimitsDto, SuspendOrgDto } from './org.schemas';
+
+/** Org lifecycle: creation (admin token), kill switch, limits and keys (admin-scoped org key). */
+@ApiTags('org')
+@Controller('api/v1/org')
+export class OrgController {
+  constructor(
+    private readonly commands: OrgCommandService,
+    private readonly ids: IdSource,
+    private readonly clock: Clock,
+  ) {}
+
+  @Post('create')
+  @HttpCode(200)
+  @UseGuards(AdminTokenGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Create an org; answers its admin-scoped org key (shown once)' })
+  async create(@Body() body: CreateOrgDto) {
+    const orgId = this.ids.uuid();
+    const planTier = body.planTier ?? 'free';
+    const key = issueKey(this.ids, 'admin');
+    const result = await this.commands.execute(
+      {
+        type: 'CreateOrg',
+        orgId,
+        at: this.clock.now(),
+        actor: 'admin',
+        data: { name: body.name ?? '', planTier, limit: PLAN_LIMITS[planTier], adminKey: { keyId: key.keyId, keyHash: key.keyHash } },
+      },
+      { correlationId: this.ids.uuid() },
+    );
+    return { status: 'ok', orgApiKey: key.key, orgId, keyId: key.keyId, handler: 'org_create', ...usageFields(result.state) };
+  }
+
+  @Post('suspend')
+  @HttpCode(200)
+  @UseGuards(OrgKeyGuard)
+  @RequireAdminKey()
+  @ApiHeader({ name: 'x-org-key', required: true })
+  @ApiOperation({ summary: 'Org-wide kill switch: every validation of the org is denied with ORG_SUSPENDED' })
+  async suspend(@Principal() principal: KeyPrincipal, @Body() body: SuspendOrgDto) {
+    const result = await this.run(principal, { type: 'SuspendOrg', data: { reason: body.reason ?? '' } });
+    return { status: 'ok', handler: 'org/suspend', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
+  }
+
+  @Post('resume')
+  @HttpCode(200)
+  @UseGuards(OrgKeyGuard)
+  @RequireAdminKey()
+  @ApiHeader({ name: 'x-org-key', required: true })
+  @ApiOperation({ summary: 'Release the org-wide kill switch' })
+  async resume(@Principal() principal: KeyPrincipal) {
+    const result = await this.run(principal, { type: 'ResumeOrg', data: {} });
+    return { status: 'ok', handler: 'org/resume', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
+  }
+
+  @Post('limits')
+  @HttpCode(200)
+  @UseGuards(OrgKeyGuard)
+  @RequireAdminKey()
+  @ApiHeader({ name: 'x-org-key', required: true })
+  @ApiOperation({ summary: 'Set the device cap and/or plan tier' })
+  async setLimits(@Principal() principal: KeyPrincipal, @Body() body: SetLimitsDto) {
+    const data = { limit: body.limit, planTier: body.planTier as PlanTier | undefined };
+    const result = await this.run(principal, { type: 'SetDeviceLimit', data });
+    return { status: 'ok', handler: 'org/limits', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
+  }
+
+  @Post('keys')
+  @HttpCode(200)
+  @UseGuards(OrgKeyGuard)
+  @RequireAdminKey()
+  @ApiHeader({ name: 'x-org-key', required: true })
+  @ApiOperation({ summary: 'Issue a key (runtime scope: register, validate, watch only); shown once' })
+  async issue(@Principal() principal: KeyPrincipal, @Body() body: IssueKeyDto) {
+    const key = issueKey(this.ids, body.scope);
+    await this.run(principal, { type: 'IssueKey', data: { keyId: key.keyId, keyHash: key.keyHash, scope: key.scope } });
+    return { status: 'ok', handler: 'org/keys', key: key.key, keyId: key.keyId, scope: key.scope };
+  }
+
+  @Post('keys/revoke')
+  @HttpCode(200)
+  @UseGuards(OrgKeyGuard)
+  @RequireAdminKey()
+  @ApiHeader({ name: 'x-org-key', required: true })
+  @ApiOperation({ summary: 'Revoke a key; the last admin key cannot be revoked' })
+  async revokeKey(@Principal() principal: KeyPrincipal, @Body() body: RevokeKeyDto) {
+    await this.run(principal, { type: 'RevokeKey', data: { keyId: body.keyId } });
+    return { status: 'ok', handler: 'org/keys/revoke', keyId: body.keyId };
+  }
+
+  private run<C extends { type: string; data: unknown }>(principal: KeyPrincipal, command: C) {
+    return this.commands.execute(
+      { ...command, orgId: principal.orgId, at: this.clock.now(), actor: principal.keyId } as Parameters<OrgCommandService['execute']>[0],
+      { correlationId: this.ids.uuid() },
+    );
+  }
+}

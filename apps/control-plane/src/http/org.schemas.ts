@@ -1,0 +1,26 @@
+import { MAX_DEVICE_LIMIT, PLAN_TIERS } from '@warden/domain';
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { reasonSchema } from './common.schemas';
+
+const standardTier = z.enum(['free', 'pro', 'scale', 'max']);
+
+export class CreateOrgDto extends createZodDto(
+  z.strictObject({ name: z.string().trim().max(200).optional(), planTier: standardTier.optional() }),
+) {}
+
+export class SuspendOrgDto extends createZodDto(z.strictObject({ reason: reasonSchema.optional() })) {}
+
+
+export class SetLimitsDto extends createZodDto(
+  z
+    .strictObject({
+      limit: z.number().int().min(0).max(MAX_DEVICE_LIMIT).optional(),
+      planTier: z.enum(PLAN_TIERS as [string, ...string[]]).optional(),
+    })
+    .refine((body) => body.limit !== undefined || body.planTier !== undefined, 'give a limit, a planTier, or both'),
+) {}
+
+export class IssueKeyDto extends createZodDto(z.strictObject({ scope: z.enum(['runtime', 'admin']) })) {}
+
+export class RevokeKeyDto extends createZodDto(z.strictObject({ keyId: z.string().min(1).max(64) })) {}

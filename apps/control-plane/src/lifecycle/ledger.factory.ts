@@ -1,0 +1,15 @@
+import { join } from 'node:path';
+import { InMemoryEventLedger, SqliteEventLedger, type EventLedger } from '@warden/ledger';
+import { ConfigError, type WardenConfig } from '../config/warden-config';
+
+/** Opens the ledger adapter the configuration names. */
+export async function openLedger(config: WardenConfig): Promise<EventLedger> {
+  switch (config.ledger) {
+    case 'sqlite':
+      return SqliteEventLedger.open({ path: join(config.dataDir, 'ledger.sqlite') });
+    case 'memory':
+      return new InMemoryEventLedger();
+    case 'eventstoredb':
+      throw new ConfigError(['WARDEN_LEDGER: the eventstoredb adapter is not part of this build yet; use sqlite or memory']);
+  }
+}

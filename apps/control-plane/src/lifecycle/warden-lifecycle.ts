@@ -1,0 +1,38 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DecisionRecorder } from '@warden/enforcement';
+import { EventLedger } from '@warden/ledger';
+import { PermissionProjection, ProjectionRunner } from '@warden/projection';
+import type { Logger } from 'pino';
+import { PINO_LOGGER } from './tokens';
+
+/**
+ * Start-up and shut-down order: the projection catches up with the ledger before the HTTP
+ * server takes requests (Nest runs onModuleInit before listen); on shutdown, after the
+ * server stopped taking requests, pending decision records are flushed, then the ledger
+ * is closed.
+ */
+@Injectable()
+export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly runner: ProjectionRunner,
+    private readonly projection: PermissionProjection,
+    private readonly recorder: DecisionRecorder,
+    private readonly ledger: EventLedger,
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const started = Date.now();
+    await this.runner.start();
+    this.logger.info(
+      { position: this.projection.position?.toString() ?? '0', orgs: this.projection.orgCount, ms: Date.now() - started },
+      'projection caught up with the ledger',
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+    await this.recorder.flush();
+    await this.ledger.close();
+  }
+}

@@ -1,0 +1,68 @@
+import type { DecisionCode } from '@warden/domain';
+import { EnforcementMetrics } from '@warden/enforcement';
+import type { PermissionProjection } from '@warden/projection';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one control-plane process, on its own registry. */
+export class PromMetrics extends EnforcementMetrics {
+  readonly registry = new Registry();
+  private readonly decisions = new Counter({
+    name: 'warden_decisions_total',
+    help: 'Permission decisions answered, by code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  private readonly appendSeconds = new Histogram({
+    name: 'warden_ledger_append_seconds',
+    help: 'Ledger append latency, by stream kind and outcome',
+    labelNames: ['stream', 'outcome'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  private readonly batchSize = new Histogram({
+    name: 'warden_decision_batch_size',
+    help: 'Decision records per group-commit batch',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096],
+    registers: [this.registry],
+  });
+  /** One pre-bound counter per code: the hot path does no label lookup. */
+  private readonly byCode = new Map<string, { inc(): void }>();
+
+  constructor(projection: PermissionProjection) {
+    super();
+    collectDefaultMetrics({ register: this.registry, prefix: 'warden_process_' });
+    new Gauge({
+      name: 'warden_projection_position',
+      help: 'Ledger position the permission projection has applied',
+      registers: [this.registry],
+      collect() {
+        this.set(Number(projection.position ?? 0n));
+      },
+    });
+    new Gauge({
+      name: 'warden_projection_orgs',
+      help: 'Orgs in the permission projection',
+      registers: [this.registry],
+      collect() {
+        this.set(projection.orgCount);
+      },
+    });
+  }
+
+  decisionMade(code: DecisionCode): void {
+    let counter = this.byCode.get(code);
+    if (!counter) {
+      counter = this.decisions.labels(code);
+      this.byCode.set(code, counter);
+    }
+    counter.inc();
+  }
+
+  ledgerAppended(category: 'org' | 'decisions', seconds: number, ok: boolean): void {
+    this.appendSeconds.labels(category, ok ? 'ok' : 'error').observe(seconds);
+  }
+
+  decisionBatchFlushed(size: number): void {
+    this.batchSize.observe(size);
+  }
+}

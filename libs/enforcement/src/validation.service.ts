@@ -1,0 +1,73 @@
+import { DecisionCode, decideValidation, type DecisionAction, type Verdict } from '@warden/domain';
+import type { KeyPrincipal, PermissionProjection } from '@warden/projection';
+import type { Clock } from './clock.port';
+import type { DecisionRecorder } from './decision-recorder';
+import { EnforcementMetrics, NoopEnforcementMetrics } from './enforcement-metrics.port';
+
+export interface ValidationResult {
+  readonly verdict: Verdict;
+  /** The decision id: the id of its record in the ledger. */
+  readonly requestId: string;
+  /** Projection position the decision was made at (a consistency token), or undefined for an empty ledger. */
+  readonly position: bigint | undefined;
+}
+
+const UNAVAILABLE: Verdict = Object.freeze({ allowed: false, code: DecisionCode.LedgerUnavailable });
+
+/**
+ * Validate: decide from the projection, put the decision on the record, then answer. An
+ * allow is answered only after its record is durable; if the record cannot be written the
+ * answer is LEDGER_UNAVAILABLE (fail closed), whatever the decision was.
+ */
+export class ValidationService {
+  constructor(
+    private readonly projection: PermissionProjection,
+    private readonly recorder: DecisionRecorder,
+    private readonly clock: Clock,
+    private readonly metrics: EnforcementMetrics = new NoopEnforcementMetrics(),
+  ) {}
+
+  async validate(principal: KeyPrincipal, deviceId: string, requestId: string): Promise<ValidationResult> {
+    const position = this.projection.position;
+    if (this.projection.failed) return this.answer(UNAVAILABLE, requestId, position);
+    const state = this.projection.org(principal.orgId);
+    const verdict = decideValidation(state, deviceId);
+    const recorded = await this.record(principal, deviceId, requestId, 'validate', verdict, state?.revision ?? -1);
+    return this.answer(recorded ? verdict : UNAVAILABLE, requestId, position);
+  }
+
+  /** Records a decision; resolves false when the ledger could not take it. */
+  async record(
+    principal: KeyPrincipal,
+    deviceId: string,
+    decisionId: string,
+    action: DecisionAction,
+    verdict: Verdict,
+    orgRevision: number,
+  ): Promise<boolean> {
+    try {
+      await this.recorder.record(
+        {
+          decisionId,
+          orgId: principal.orgId,
+          deviceId,
+          action,
+          allowed: verdict.allowed,
+          code: verdict.code,
+          orgRevision,
+          decidedAt: this.clock.now(),
+        },
+        principal.keyId,
+        decisionId,
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private answer(verdict: Verdict, requestId: string, position: bigint | undefined): ValidationResult {
+    this.metrics.decisionMade(verdict.code);
+    return { verdict, requestId, position };
+  }
+}
