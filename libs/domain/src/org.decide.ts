@@ -38,7 +38,14 @@ export interface OrgDecision {
   readonly refusal?: DecisionCode;
 }
 
-const NONE: OrgDecision = Object.freeze({ events: [], outcomes: [] });
+/**
+ * A decision that changes nothing. A fresh object each time: `events` is a mutable array
+ * handed to the caller, so a shared constant would let one caller's push leak into every
+ * later no-op.
+ */
+function noChange(): OrgDecision {
+  return { events: [], outcomes: [] };
+}
 
 /**
  * Decides a command against the org state. Pure: reads the state, never changes it, never
@@ -56,10 +63,10 @@ export function decideOrg(command: OrgCommand, state: OrgState): OrgDecision {
     case 'SetDeviceLimit':
       return setDeviceLimit(command, state);
     case 'SuspendOrg':
-      if (state.suspended) return NONE;
+      if (state.suspended) return noChange();
       return { events: [{ type: 'OrgSuspended', data: { ...base, reason: command.data.reason, actor: command.actor } }], outcomes: [] };
     case 'ResumeOrg':
-      if (!state.suspended) return NONE;
+      if (!state.suspended) return noChange();
       return { events: [{ type: 'OrgResumed', data: { ...base, actor: command.actor } }], outcomes: [] };
     case 'RegisterDevice':
       return registerDevice(command, state);
@@ -105,7 +112,7 @@ function setDeviceLimit(command: SetDeviceLimit, state: OrgState): OrgDecision {
   if (limit === undefined && planTier === 'custom') throw OrgErrors.invalidLimit('a custom plan needs a limit');
   const tier = planTier ?? 'custom';
   const newLimit = checkedLimit(limit ?? (isStandardPlanTier(tier) ? PLAN_LIMITS[tier] : state.limit));
-  if (newLimit === state.limit && tier === state.planTier) return NONE;
+  if (newLimit === state.limit && tier === state.planTier) return noChange();
   return {
     events: [{ type: 'DeviceLimitSet', data: { orgId: command.orgId, at: command.at, limit: newLimit, planTier: tier } }],
     outcomes: [],

@@ -1,0 +1,3 @@
+export * from './decider/org.fixtures';
+export * from './decider/given-when-then';
+export * from './decider/org.arbitraries';
