@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { useJsonBodiesOnly } from './http/json-body-parser';
 import { PinoNestLogger } from './observability/pino-logger';
 
 /**
@@ -14,7 +15,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: new PinoNestLogger(options.logger),
     abortOnError: false,
+    bodyParser: false,
   });
+  useJsonBodiesOnly(app.getHttpAdapter().getInstance());
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
