@@ -8,7 +8,7 @@ import { PinoNestLogger } from './observability/pino-logger';
 
 /**
  * Builds the control plane (not yet listening): Fastify adapter with the body limit, the
- * OpenAPI page at /docs, shutdown hooks. Used by main.ts and by the e2e suites.
+ * OpenAPI page at /docs. Used by main.ts and by the e2e suites.
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: options.config.http.bodyLimitBytes, logger: false });
@@ -29,7 +29,6 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       .build(),
   );
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document));
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

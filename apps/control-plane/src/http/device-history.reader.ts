@@ -3,6 +3,9 @@ import { parsePermissionDecided } from '@warden/projection';
 
 const PAGE = 5000;
 
+/** Org-level events that change every device's permission, so they belong in each device's history. */
+const ORG_WIDE: ReadonlySet<string> = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
+
 export interface HistoryEntry {
   readonly position: string;
   readonly stream: string;
@@ -13,8 +16,8 @@ export interface HistoryEntry {
 }
 
 /**
- * A device's history: its control events (from the org stream, chain verified) and every
- * decision recorded about it by any node, merged in ledger order.
+ * A device's history: its control events and the org-wide ones that affect it (from the org
+ * stream, chain verified), and every decision recorded about it by any node, in ledger order.
  *
  * Decisions are found by scanning the decision streams; an indexed audit store replaces
  * this scan in the audit work (it is fine for the walking skeleton, not for 10^7 records).
@@ -23,7 +26,9 @@ export class DeviceHistoryReader {
   constructor(private readonly ledger: EventLedger) {}
 
   async read(orgId: string, deviceId: string): Promise<{ deviceId: string; events: HistoryEntry[] }> {
-    const control = (await this.ledger.readStream(orgStream(orgId))).filter((event) => deviceIdOf(event.data) === deviceId);
+    const control = (await this.ledger.readStream(orgStream(orgId))).filter(
+      (event) => deviceIdOf(event.data) === deviceId || ORG_WIDE.has(event.type),
+    );
     const decisions = await this.decisionsOf(orgId, deviceId);
     const events = [...control, ...decisions]
       .sort((a, b) => (a.position < b.position ? -1 : a.position > b.position ? 1 : 0))
