@@ -64,5 +64,11 @@ describe('restart', () => {
         expect(await second.stop()).toBe(0);
       }
     }, 180_000);
+
+    it('refuses to start on a bad variable, with a message naming it', async () => {
+      await expect(spawnControlPlane({ WARDEN_DATA_DIR: dataDir, WARDEN_HTTP_PORT: 'eighty' })).rejects.toThrow(
+        /exited \(1\)[\s\S]*WARDEN_HTTP_PORT/,
+      );
+    }, 180_000);
   });
 });

@@ -30,6 +30,7 @@ export class DecisionRecorder {
   private pending: Pending[] = [];
   private inFlight: Promise<void> | undefined;
   private scheduled = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ledger: EventLedger,
@@ -69,13 +70,19 @@ export class DecisionRecorder {
     this.scheduled = true;
     const fire = () => {
       this.scheduled = false;
+      this.lingerTimer = undefined;
       if (!this.inFlight && this.pending.length > 0) this.startBatch();
     };
-    if (this.options.lingerMs > 0) setTimeout(fire, this.options.lingerMs);
+    if (this.options.lingerMs > 0) this.lingerTimer = setTimeout(fire, this.options.lingerMs);
     else setImmediate(fire);
   }
 
   private startBatch(): void {
+    if (this.lingerTimer) {
+      clearTimeout(this.lingerTimer);
+      this.lingerTimer = undefined;
+      this.scheduled = false;
+    }
     const batch = this.pending.length <= this.options.maxBatch ? this.pending : this.pending.slice(0, this.options.maxBatch);
     this.pending = batch === this.pending ? [] : this.pending.slice(batch.length);
     this.inFlight = this.write(batch).finally(() => {

@@ -1,3 +1,4 @@
 export * from './decider/org.fixtures';
 export * from './decider/given-when-then';
 export * from './decider/org.arbitraries';
+export * from './ledger/faulty-event-ledger';

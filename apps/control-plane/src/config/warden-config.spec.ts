@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from './warden-config';
+
+describe('loadConfig', () => {
+  it('needs no variables: SQLite under ./data, HTTP on 127.0.0.1:8080', () => {
+    expect(loadConfig({})).toMatchObject({ ledger: 'sqlite', dataDir: './data', http: { host: '127.0.0.1', port: 8080 }, natsUrl: undefined });
+  });
+
+  it.each([
+    ['WARDEN_HTTP_PORT', 'eighty'],
+    ['WARDEN_HTTP_PORT', '70000'],
+    ['WARDEN_LEDGER', 'postgres'],
+    ['WARDEN_ADMIN_TOKEN', 'short'],
+    ['WARDEN_NODE_ID', 'has spaces'],
+    ['WARDEN_LOG_LEVEL', 'loud'],
+  ])('refuses a bad %s with a message naming it', (name, value) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(name);
+    expect((error as Error).message).toContain(JSON.stringify(value));
+  });
+
+  it('requires EVENTSTORE_URL with the eventstoredb ledger', () => {
+    expect(() => loadConfig({ WARDEN_LEDGER: 'eventstoredb' })).toThrow(/EVENTSTORE_URL/);
+  });
+
+  it('treats empty optional variables as unset', () => {
+    expect(loadConfig({ NATS_URL: '', WARDEN_ADMIN_TOKEN: '' })).toMatchObject({ natsUrl: undefined, adminToken: undefined });
+  });
+});
