@@ -57,6 +57,13 @@ export class PermissionProjection {
     return this.keysByHash.get(keyHash);
   }
 
+  /** Marks the projection as failed (its feed stopped): waiters are rejected, callers fail closed. */
+  fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    this.positions.fail(error);
+  }
+
   /** Applies one recorded control event; events of other streams only advance the position. */
   apply(recorded: RecordedEvent): void {
     try {
@@ -64,8 +71,7 @@ export class PermissionProjection {
       if (orgId !== undefined) this.applyOrgEvent(orgId, recorded);
       this.positions.advance(recorded.position);
     } catch (error) {
-      this.failure = error instanceof Error ? error : new LedgerIntegrityError(String(error), recorded.streamId, recorded.revision, recorded.position);
-      this.positions.fail(this.failure);
+      this.fail(error instanceof Error ? error : new LedgerIntegrityError(String(error), recorded.streamId, recorded.revision, recorded.position));
       throw this.failure;
     }
   }

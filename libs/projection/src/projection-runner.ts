@@ -1,3 +1,4 @@
+import { LedgerUnavailableError } from '@warden/domain';
 import { ORG_STREAM_PREFIX, type EventLedger, type LedgerSubscription } from '@warden/ledger';
 import type { PermissionProjection } from './permission-projection';
 
@@ -13,13 +14,21 @@ export class ProjectionRunner {
     private readonly projection: PermissionProjection,
   ) {}
 
-  /** Starts following; resolves once every event present at start has been applied. */
+  /**
+   * Starts following; resolves once every event present at start has been applied. If the
+   * subscription ever stops on an error, the projection is marked failed, so validations
+   * fail closed instead of answering from a state that no longer follows the ledger.
+   */
   async start(): Promise<void> {
-    this.subscription = this.ledger.subscribe(
+    const subscription = this.ledger.subscribe(
       { after: this.projection.position, streamPrefixes: [ORG_STREAM_PREFIX] },
       (event) => this.projection.apply(event),
     );
-    await this.subscription.caughtUp;
+    this.subscription = subscription;
+    subscription.done.catch((error: unknown) =>
+      this.projection.fail(error instanceof Error ? error : new LedgerUnavailableError('the ledger subscription stopped', error)),
+    );
+    await subscription.caughtUp;
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,169 @@
+import BetterSqlite3, { type Database, type Transaction } from 'better-sqlite3';
+import { LedgerUnavailableError, WardenError } from '@warden/domain';
+import { AppendNotifier } from './append-notifier';
+import { assertValidAppend } from './append-rules';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventHandler,
+  ExpectedRevision,
+  LedgerSubscription,
+  NewEvent,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+} from './event-ledger.port';
+import { EventLedger } from './event-ledger.port';
+import { GENESIS_HASH, verifyChain } from './hash-chain';
+import { resolveReadAll } from './read-all-options';
+import { type SqliteAppendOutcome, appendInTransaction } from './sqlite-append';
+import { toLedgerError } from './sqlite-errors';
+import type { SqliteEventLedgerOptions, SqliteSyncLevel } from './sqlite-event-ledger.options';
+import { prepareSqliteFile } from './sqlite-schema';
+import { type SqliteStatements, prepareStatements, readPrefix } from './sqlite-statements';
+import { type StoredEventRow, toRecordedEvent } from './stored-event';
+import { DECISIONS_STREAM_PREFIX } from './stream-names';
+import { SubscriptionRegistry } from './subscription-registry';
+
+type AppendBody = (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) => SqliteAppendOutcome;
+
+const SYNC_MODES = ['off', 'normal', 'full', 'extra'] as const;
+
+/**
+ * EventLedger on one SQLite file (better-sqlite3, WAL). Each append is a single
+ * BEGIN IMMEDIATE transaction with prepared statements; stream heads are read inside it, so
+ * optimistic concurrency also holds between processes sharing the file.
+ */
+export class SqliteEventLedger extends EventLedger {
+  private readonly notifier = new AppendNotifier();
+  private readonly subscriptions = new SubscriptionRegistry();
+  private readonly statements: SqliteStatements;
+  private readonly appendTx: Transaction<AppendBody>;
+  private readonly readTx: Transaction<(read: () => unknown) => unknown>;
+  private sync: SqliteSyncLevel = 'full';
+  private closed = false;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly options: SqliteEventLedgerOptions,
+  ) {
+    super();
+    this.statements = prepareStatements(db);
+    this.appendTx = db.transaction<AppendBody>((streamId, events, expected) =>
+      appendInTransaction(this.statements, streamId, events, expected),
+    );
+    this.readTx = db.transaction((read) => read());
+  }
+
+  /** Opens (creating if needed) a ledger file. Fails with LedgerUnavailableError when it cannot. */
+  static async open(options: SqliteEventLedgerOptions): Promise<SqliteEventLedger> {
+    if (options.firstPosition !== undefined && options.firstPosition < 1n) {
+      throw new WardenError('invalid', 'invalid_first_position', `first position must be at least 1`);
+    }
+    let db: Database | undefined;
+    try {
+      db = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs ?? 50 });
+      prepareSqliteFile(db, options.firstPosition);
+      return new SqliteEventLedger(db, options);
+    } catch (error) {
+      db?.close();
+      throw toLedgerError(error, `open ${options.path}`);
+    }
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    this.ensureOpen();
+    assertValidAppend(streamId, events, options.expectedRevision);
+    try {
+      this.useSync(streamId.startsWith(DECISIONS_STREAM_PREFIX) ? (this.options.decisionSync ?? 'full') : 'full');
+      const { result, written } = this.appendTx.immediate(streamId, events, options.expectedRevision);
+      if (written) this.notifier.notify();
+      return result;
+    } catch (error) {
+      throw toLedgerError(error, `append to ${streamId}`, streamId);
+    }
+  }
+
+  async readStream(streamId: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]> {
+    this.ensureOpen();
+    const from = options?.fromRevision ?? 0n;
+    const { rows, prevHash } = this.guard(`read ${streamId}`, streamId, () =>
+      this.snapshot(() => ({
+        rows: this.statements.readStream.all(streamId, from) as StoredEventRow[],
+        prevHash: from > 0n ? (this.statements.hashBefore.get(streamId, from) as { hash: unknown } | undefined) : undefined,
+      })),
+    );
+    const events = rows.map(toRecordedEvent);
+    const start = prevHash === undefined ? GENESIS_HASH : String(prevHash.hash);
+    verifyChain(events, start);
+    return events;
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.ensureOpen();
+    const { after, prefixes, limit } = resolveReadAll(options);
+    const rows = this.guard('read all', '', () => {
+      if (prefixes === undefined) return this.statements.readAll.all(after, limit) as StoredEventRow[];
+      if (prefixes.length === 1) return readPrefix(this.statements, prefixes[0], after, limit);
+      // One snapshot for all prefixes: another process's commit between two of these reads
+      // could otherwise put a later position in the page without an earlier one (a gap).
+      return this.snapshot(() => {
+        const merged = prefixes.flatMap((prefix) => readPrefix(this.statements, prefix, after, limit));
+        merged.sort((a, b) => (a.position < b.position ? -1 : 1));
+        return merged.slice(0, limit);
+      });
+    });
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribe(options: SubscribeOptions, handler: EventHandler): LedgerSubscription {
+    this.ensureOpen();
+    const { pollIntervalMs, subscriptionPageSize } = this.options;
+    const catchUp = { ...options, pageSize: subscriptionPageSize, pollIntervalMs };
+    return this.subscriptions.start((page) => this.readAll(page), this.notifier, catchUp, handler);
+  }
+
+  async headPosition(): Promise<bigint | undefined> {
+    this.ensureOpen();
+    const row = this.guard('head position', '', () => this.statements.headPosition.get() as { position: bigint | null });
+    return row.position ?? undefined;
+  }
+
+  /** Stops the subscriptions, then closes the connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.subscriptions.closeAll();
+    this.db.close();
+  }
+
+  /** The connection's current `PRAGMA synchronous`, read back from SQLite (for ops and tests). */
+  synchronousMode(): (typeof SYNC_MODES)[number] {
+    this.ensureOpen();
+    return SYNC_MODES[this.db.pragma('synchronous', { simple: true }) as number];
+  }
+
+  /** Switches `PRAGMA synchronous` only when the level differs (it is per connection). */
+  private useSync(level: SqliteSyncLevel): void {
+    if (this.sync === level) return;
+    this.db.pragma(`synchronous = ${level.toUpperCase()}`);
+    this.sync = level;
+  }
+
+  /** Runs reads in one deferred transaction: they all see the same committed state. */
+  private snapshot<T>(read: () => T): T {
+    return this.readTx(read) as T;
+  }
+
+  private guard<T>(action: string, streamId: string, read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      throw toLedgerError(error, action, streamId);
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new LedgerUnavailableError('the SQLite ledger is closed');
+  }
+}
