@@ -1,15 +1,8 @@
-/** Jest: unit specs beside the code, e2e specs under test/. Both compiled by @swc/jest. */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-  },
-];
+/**
+ * Jest: unit specs beside the code, e2e specs under test/. TypeScript is transpiled by
+ * ts-jest without type checking (`npm run typecheck` does that once for the whole tree).
+ */
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', isolatedModules: true, diagnostics: false }];
 const moduleNameMapper = {
   '^@warden/([a-z-]+)$': '<rootDir>/libs/$1/src',
   '^@warden/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
@@ -18,7 +11,7 @@ const moduleNameMapper = {
 // Node 20.19 loads them natively, jest's CommonJS runtime needs them compiled.
 const esmOnly = ['content-disposition'];
 const common = {
-  transform: { '^.+\\.ts$': swc, [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: swc },
+  transform: { '^.+\\.ts$': tsJest, [`node_modules/(${esmOnly.join('|')})/.+\\.js$`]: tsJest },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper,
   testEnvironment: 'node',
