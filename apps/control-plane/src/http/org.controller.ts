@@ -1,11 +1,11 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PLAN_LIMITS, type PlanTier } from '@warden/domain';
 import { Clock, IdSource, issueKey, OrgCommandService } from '@warden/enforcement';
 import type { KeyPrincipal } from '@warden/projection';
 import { AdminTokenGuard } from './auth/admin-token.guard';
-import { OrgKeyGuard } from './auth/org-key.guard';
-import { Principal, RequireAdminKey } from './auth/principal';
+import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
+import { Principal } from './auth/principal';
 import { positionText, usageFields } from './envelopes';
 import { CreateOrgDto, IssueKeyDto, RevokeKeyDto, SetLimitsDto, SuspendOrgDto } from './org.schemas';
 
@@ -43,9 +43,7 @@ export class OrgController {
 
   @Post('suspend')
   @HttpCode(200)
-  @UseGuards(OrgKeyGuard)
-  @RequireAdminKey()
-  @ApiHeader({ name: 'x-org-key', required: true })
+  @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Org-wide kill switch: every validation of the org is denied with ORG_SUSPENDED' })
   async suspend(@Principal() principal: KeyPrincipal, @Body() body: SuspendOrgDto) {
     const result = await this.run(principal, { type: 'SuspendOrg', data: { reason: body.reason ?? '' } });
@@ -54,9 +52,7 @@ export class OrgController {
 
   @Post('resume')
   @HttpCode(200)
-  @UseGuards(OrgKeyGuard)
-  @RequireAdminKey()
-  @ApiHeader({ name: 'x-org-key', required: true })
+  @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Release the org-wide kill switch' })
   async resume(@Principal() principal: KeyPrincipal) {
     const result = await this.run(principal, { type: 'ResumeOrg', data: {} });
@@ -65,9 +61,7 @@ export class OrgController {
 
   @Post('limits')
   @HttpCode(200)
-  @UseGuards(OrgKeyGuard)
-  @RequireAdminKey()
-  @ApiHeader({ name: 'x-org-key', required: true })
+  @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Set the device cap and/or plan tier' })
   async setLimits(@Principal() principal: KeyPrincipal, @Body() body: SetLimitsDto) {
     const data = { limit: body.limit, planTier: body.planTier as PlanTier | undefined };
@@ -77,9 +71,7 @@ export class OrgController {
 
   @Post('keys')
   @HttpCode(200)
-  @UseGuards(OrgKeyGuard)
-  @RequireAdminKey()
-  @ApiHeader({ name: 'x-org-key', required: true })
+  @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Issue a key (runtime scope: register, validate, watch only); shown once' })
   async issue(@Principal() principal: KeyPrincipal, @Body() body: IssueKeyDto) {
     const key = issueKey(this.ids, body.scope);
@@ -89,9 +81,7 @@ export class OrgController {
 
   @Post('keys/revoke')
   @HttpCode(200)
-  @UseGuards(OrgKeyGuard)
-  @RequireAdminKey()
-  @ApiHeader({ name: 'x-org-key', required: true })
+  @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Revoke a key; the last admin key cannot be revoked' })
   async revokeKey(@Principal() principal: KeyPrincipal, @Body() body: RevokeKeyDto) {
     await this.run(principal, { type: 'RevokeKey', data: { keyId: body.keyId } });
