@@ -2,3 +2,4 @@ export * from './decider/org.fixtures';
 export * from './decider/given-when-then';
 export * from './decider/org.arbitraries';
 export * from './ledger/faulty-event-ledger';
+export * from './nats/nats-server.launcher';
