@@ -28,6 +28,10 @@ import { OrgController } from './http/org.controller';
 import { UsageController } from './http/usage.controller';
 import { WardenExceptionFilter } from './http/warden-exception.filter';
 import { openLedger } from './lifecycle/ledger.factory';
+import { PermissionPush } from './lifecycle/permission-push';
+import { NatsRpcController } from './nats/nats-rpc.controller';
+import { WatchController } from './http/watch.controller';
+import { InProcessPermissionBroadcaster } from '@warden/broadcast';
 import { NODE_IDENTITY, PINO_LOGGER, WARDEN_CONFIG } from './lifecycle/tokens';
 import { WardenLifecycle } from './lifecycle/warden-lifecycle';
 import { PromMetrics } from './observability/prom-metrics';
@@ -80,6 +84,13 @@ export class AppModule {
         useFactory: (o: OrgCommandService, v: ValidationService, c: Clock) => new RegistrationService(o, v, c),
         inject: [OrgCommandService, ValidationService, Clock],
       },
+      { provide: InProcessPermissionBroadcaster, useValue: new InProcessPermissionBroadcaster() },
+      {
+        provide: PermissionPush,
+        useFactory: (l: EventLedger, hub: InProcessPermissionBroadcaster, m: PromMetrics) =>
+          new PermissionPush(l, hub, config, options.identity, options.logger, m),
+        inject: [EventLedger, InProcessPermissionBroadcaster, PromMetrics],
+      },
       { provide: DeviceHistoryReader, useFactory: (l: EventLedger) => new DeviceHistoryReader(l), inject: [EventLedger] },
       { provide: APP_PIPE, useClass: ValidationPipe },
       { provide: APP_FILTER, useFactory: () => new WardenExceptionFilter(options.logger) },
@@ -89,7 +100,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [OrgController, DevicesController, UsageController, HealthController],
+      controllers: [OrgController, DevicesController, WatchController, UsageController, HealthController, NatsRpcController],
       providers,
     };
   }

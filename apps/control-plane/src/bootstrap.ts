@@ -2,7 +2,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { RawJsonDeserializer, RawJsonSerializer } from './nats/raw-json.serdes';
 import { useJsonBodiesOnly } from './http/json-body-parser';
 import { PinoNestLogger } from './observability/pino-logger';
 
@@ -29,6 +31,23 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       .build(),
   );
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document));
+  if (options.config.natsUrl) {
+    app.connectMicroservice<MicroserviceOptions>(
+      {
+        transport: Transport.NATS,
+        options: {
+          servers: [options.config.natsUrl],
+          queue: 'warden-control-plane',
+          serializer: new RawJsonSerializer(),
+          deserializer: new RawJsonDeserializer(),
+          waitOnFirstConnect: true,
+          maxReconnectAttempts: -1,
+        },
+      },
+      { inheritAppConfig: true },
+    );
+  }
   await app.init();
+  if (options.config.natsUrl) await app.startAllMicroservices();
   return app;
 }

@@ -28,6 +28,7 @@ export class PermissionProjection {
   private readonly orgs = new Map<string, OrgState>();
   private readonly keysByHash = new Map<string, KeyPrincipal>();
   private readonly lastHash = new Map<string, string>();
+  private readonly lastEventIds = new Map<string, string>();
   private readonly positions = new PositionWaiters();
   private failure: Error | undefined;
 
@@ -51,6 +52,11 @@ export class PermissionProjection {
 
   get orgCount(): number {
     return this.orgs.size;
+  }
+
+  /** Id of the last event folded into the org's state (what a "current state" push names as its cause). */
+  lastEventId(orgId: string): string | undefined {
+    return this.lastEventIds.get(orgId);
   }
 
   authenticate(keyHash: string): KeyPrincipal | undefined {
@@ -97,6 +103,7 @@ export class PermissionProjection {
       );
     }
     this.lastHash.set(orgId, recorded.metadata.hash);
+    this.lastEventIds.set(orgId, recorded.eventId);
     let state = this.orgs.get(orgId);
     if (!state) {
       state = initialOrgState(orgId);

@@ -26,6 +26,9 @@ export const configSchema = z.object({
   WARDEN_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   WARDEN_DECISION_BATCH_MAX: z.coerce.number().int().min(1).max(100_000).default(1024),
   WARDEN_DECISION_LINGER_MS: z.coerce.number().min(0).max(1000).default(0),
+  WARDEN_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
+  WARDEN_FAULT_INJECTION: z.enum(['none', 'crash-before-publish']).default('none'),
 });
 
 export type WardenEnv = z.infer<typeof configSchema>;
@@ -40,6 +43,8 @@ export interface WardenConfig {
   readonly nodeId: string | undefined;
   readonly logLevel: WardenEnv['WARDEN_LOG_LEVEL'];
   readonly decisions: { readonly maxBatch: number; readonly lingerMs: number };
+  readonly heartbeatIntervalMs: number;
+  readonly faultInjection: 'none' | 'crash-before-publish';
 }
 
 /** A configuration error: its message names every bad variable. */
@@ -71,5 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     nodeId: e.WARDEN_NODE_ID,
     logLevel: e.WARDEN_LOG_LEVEL,
     decisions: { maxBatch: e.WARDEN_DECISION_BATCH_MAX, lingerMs: e.WARDEN_DECISION_LINGER_MS },
+    heartbeatIntervalMs: e.WARDEN_HEARTBEAT_INTERVAL_MS,
+    faultInjection: e.WARDEN_FAULT_INJECTION,
   };
 }

@@ -47,13 +47,13 @@ export class DevicesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'May this device work now? Binary answer, recorded before it is given' })
   async validate(@Principal() principal: KeyPrincipal, @Body() body: DeviceIdDto) {
-    return validateEnvelope(body.deviceId, await this.validation.validate(principal, body.deviceId, this.ids.uuid()));
+    return validateEnvelope(body.deviceId, await this.validation.validate(principal, body.deviceId, this.ids.uuid()), principal.orgId);
   }
 
   @Get('validate')
   @ApiOperation({ summary: 'Legacy validate (MachineID GET form), with valid/revoked fields' })
   async validateLegacy(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto) {
-    return legacyValidateEnvelope(query.deviceId, await this.validation.validate(principal, query.deviceId, this.ids.uuid()));
+    return legacyValidateEnvelope(query.deviceId, await this.validation.validate(principal, query.deviceId, this.ids.uuid()), principal.orgId);
   }
 
   @Get('list')

@@ -27,9 +27,10 @@ const VERDICT_TEXT: Readonly<Record<DecisionCode, { status: string; reason: stri
   LEDGER_UNAVAILABLE: { status: 'unavailable', reason: 'the decision could not be recorded; denied (fail closed)' },
 };
 
-export function validateEnvelope(deviceId: string, result: ValidationResult) {
+export function validateEnvelope(deviceId: string, result: ValidationResult, orgId: string) {
   const text = VERDICT_TEXT[result.verdict.code];
   return {
+    orgId,
     allowed: result.verdict.allowed,
     code: result.verdict.code,
     request_id: result.requestId,
@@ -41,9 +42,9 @@ export function validateEnvelope(deviceId: string, result: ValidationResult) {
   };
 }
 
-export function legacyValidateEnvelope(deviceId: string, result: ValidationResult) {
+export function legacyValidateEnvelope(deviceId: string, result: ValidationResult, orgId: string) {
   return {
-    ...validateEnvelope(deviceId, result),
+    ...validateEnvelope(deviceId, result, orgId),
     valid: result.verdict.allowed,
     revoked: result.verdict.code === DecisionCode.DeviceRevoked,
   };

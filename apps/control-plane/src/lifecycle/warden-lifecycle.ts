@@ -3,13 +3,14 @@ import { DecisionRecorder } from '@warden/enforcement';
 import { EventLedger } from '@warden/ledger';
 import { PermissionProjection, ProjectionRunner } from '@warden/projection';
 import type { Logger } from 'pino';
+import { PermissionPush } from './permission-push';
 import { PINO_LOGGER } from './tokens';
 
 /**
  * Start-up and shut-down order: the projection catches up with the ledger before the HTTP
- * server takes requests (Nest runs onModuleInit before listen); on shutdown, after the
- * server stopped taking requests, pending decision records are flushed, then the ledger
- * is closed.
+ * server takes requests (Nest runs onModuleInit before listen), then permission push starts
+ * (SSE relay; NATS in the background). On shutdown, after the server stopped taking
+ * requests: push stops, pending decision records are flushed, then the ledger is closed.
  */
 @Injectable()
 export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -18,6 +19,7 @@ export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly projection: PermissionProjection,
     private readonly recorder: DecisionRecorder,
     private readonly ledger: EventLedger,
+    private readonly push: PermissionPush,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -28,9 +30,11 @@ export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
       { position: this.projection.position?.toString() ?? '0', orgs: this.projection.orgCount, ms: Date.now() - started },
       'projection caught up with the ledger',
     );
+    await this.push.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.push.stop();
     await this.runner.stop();
     await this.recorder.flush();
     await this.ledger.close();

@@ -25,6 +25,11 @@ export class PromMetrics extends EnforcementMetrics {
     buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096],
     registers: [this.registry],
   });
+  private readonly pushed = new Counter({
+    name: 'warden_push_messages_total',
+    help: 'Permission messages published to NATS JetStream',
+    registers: [this.registry],
+  });
   /** One pre-bound counter per code: the hot path does no label lookup. */
   private readonly byCode = new Map<string, { inc(): void }>();
 
@@ -60,6 +65,10 @@ export class PromMetrics extends EnforcementMetrics {
 
   ledgerAppended(category: 'org' | 'decisions', seconds: number, ok: boolean): void {
     this.appendSeconds.labels(category, ok ? 'ok' : 'error').observe(seconds);
+  }
+
+  pushPublished(count: number): void {
+    this.pushed.inc(count);
   }
 
   decisionBatchFlushed(size: number): void {

@@ -1,0 +1,75 @@
+import { Controller, Inject, Query, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  InProcessPermissionBroadcaster,
+  SSE_HEARTBEAT_EVENT,
+  SSE_PERMISSION_EVENT,
+  type HeartbeatMessage,
+  type PermissionMessage,
+} from '@warden/broadcast';
+import { DecisionCode, decideValidation, type Verdict } from '@warden/domain';
+import { Clock } from '@warden/enforcement';
+import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
+import { Observable } from 'rxjs';
+import type { NodeIdentity } from '../config/node-identity';
+import type { WardenConfig } from '../config/warden-config';
+import { NODE_IDENTITY, WARDEN_CONFIG } from '../lifecycle/tokens';
+import { OrgKeyGuard } from './auth/org-key.guard';
+import { Principal } from './auth/principal';
+import { DeviceIdQueryDto } from './devices.schemas';
+import { positionText } from './envelopes';
+
+const LEDGER_UNAVAILABLE: Verdict = { allowed: false, code: DecisionCode.LedgerUnavailable };
+
+/**
+ * SSE permission stream for runtimes without NATS: the device's current permission first,
+ * then every change, then heartbeats. The caller's key scopes it to its own org: another
+ * org's deviceId is simply an unknown device here.
+ */
+@ApiTags('devices')
+@ApiHeader({ name: 'x-org-key', required: true, description: 'org key (admin) or runtime key' })
+@Controller('api/v1/devices')
+@UseGuards(OrgKeyGuard)
+export class WatchController {
+  constructor(
+    private readonly projection: PermissionProjection,
+    private readonly hub: InProcessPermissionBroadcaster,
+    private readonly clock: Clock,
+    @Inject(NODE_IDENTITY) private readonly identity: NodeIdentity,
+    @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
+  ) {}
+
+  @Sse('watch')
+  @ApiOperation({ summary: 'SSE: current permission, then changes (`permission` events), then `heartbeat` events' })
+  watch(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto): Observable<MessageEvent> {
+    return new Observable<MessageEvent>((subscriber) => {
+      const send = (message: PermissionMessage) => subscriber.next({ type: SSE_PERMISSION_EVENT, id: message.position, data: message });
+      // Subscribe before reading the current state: a change racing with it is delivered too,
+      // and the client drops whatever is not newer than the position it already has.
+      const unsubscribe = this.hub.watch(principal.orgId, query.deviceId, send);
+      send(this.currentPermission(principal.orgId, query.deviceId));
+      const heartbeat = setInterval(() => subscriber.next({ type: SSE_HEARTBEAT_EVENT, data: this.heartbeat() }), this.config.heartbeatIntervalMs);
+      return () => {
+        unsubscribe();
+        clearInterval(heartbeat);
+      };
+    });
+  }
+
+  private currentPermission(orgId: string, deviceId: string): PermissionMessage {
+    const verdict = this.projection.failed ? LEDGER_UNAVAILABLE : decideValidation(this.projection.org(orgId), deviceId);
+    return {
+      orgId,
+      deviceId,
+      allowed: verdict.allowed,
+      code: verdict.code,
+      position: positionText(this.projection.position),
+      eventId: this.projection.lastEventId(orgId) ?? '',
+      at: this.clock.now(),
+    };
+  }
+
+  private heartbeat(): HeartbeatMessage {
+    return { nodeId: this.identity.nodeId, at: this.clock.now(), position: positionText(this.projection.position) };
+  }
+}

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import {
+  FileRelayCheckpointStore,
+  HeartbeatPublisher,
+  InMemoryRelayCheckpointStore,
+  InProcessPermissionBroadcaster,
+  NatsPermissionBroadcaster,
+  PermissionRelay,
+  type PermissionMessage,
+  type RelayCheckpointStore,
+} from '@warden/broadcast';
+import type { EventLedger } from '@warden/ledger';
+import type { Logger } from 'pino';
+import type { NodeIdentity } from '../config/node-identity';
+import type { WardenConfig } from '../config/warden-config';
+import type { PromMetrics } from '../observability/prom-metrics';
+
+/**
+ * Pushes permission changes to runtimes: one relay feeds the in-process hub behind the SSE
+ * watch; when NATS_URL is set, a second relay with a durable checkpoint publishes to
+ * JetStream, and a heartbeat tells runtimes the control plane is alive. NATS is optional
+ * and may come and go: its relay starts in the background and retries until it can publish.
+ */
+export class PermissionPush {
+  private sseRelay: PermissionRelay | undefined;
+  private nats: { broadcaster?: NatsPermissionBroadcaster; relay?: PermissionRelay; heartbeat?: HeartbeatPublisher } = {};
+  private natsStart: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ledger: EventLedger,
+    readonly hub: InProcessPermissionBroadcaster,
+    private readonly config: WardenConfig,
+    private readonly identity: NodeIdentity,
+    private readonly logger: Logger,
+    private readonly metrics: PromMetrics,
+  ) {}
+
+  async start(): Promise<void> {
+    // The hub has no listeners yet: start after the current head instead of replaying history to nobody.
+    this.sseRelay = new PermissionRelay({
+      ledger: this.ledger,
+      broadcaster: this.hub,
+      checkpoints: new InMemoryRelayCheckpointStore(await this.ledger.headPosition()),
+      onError: (error) => this.logger.error({ err: error }, 'SSE relay error'),
+    });
+    await this.sseRelay.start();
+    if (!this.config.natsUrl) {
+      this.logger.info('NATS_URL is not set: permission changes are pushed over SSE only (GET /api/v1/devices/watch)');
+      return;
+    }
+    this.natsStart = this.startNats(this.config.natsUrl).catch((error: unknown) => this.logger.error({ err: error }, 'NATS push failed to start'));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.nats.heartbeat?.stop();
+    await this.nats.relay?.stop();
+    await this.sseRelay?.stop();
+    await this.nats.broadcaster?.close();
+    await this.hub.close();
+  }
+
+  /** Position the NATS relay has published up to (undefined without NATS). */
+  get natsPosition(): bigint | undefined {
+    return this.nats.relay?.position;
+  }
+
+  /** Resolves once the NATS relay has caught up (for tests); immediately without NATS. */
+  async natsReady(): Promise<void> {
+    await this.natsStart;
+  }
+
+  private async startNats(url: string): Promise<void> {
+    const broadcaster = await NatsPermissionBroadcaster.connect(url, { name: `warden-${this.identity.nodeId}`, waitOnFirstConnect: true });
+    this.nats.broadcaster = broadcaster;
+    if (this.stopped) return;
+    const relay = new PermissionRelay({
+      ledger: this.ledger,
+      broadcaster,
+      checkpoints: this.checkpointStore(),
+      beforePublish: (messages) => this.injectFault(messages),
+      onPublished: (messages) => this.metrics.pushPublished(messages.length),
+      onError: (error) => this.logger.warn({ err: error }, 'NATS relay: publish failed, retrying'),
+    });
+    this.nats.relay = relay;
+    this.nats.heartbeat = new HeartbeatPublisher({
+      sink: broadcaster,
+      nodeId: this.identity.nodeId,
+      position: () => relay.position,
+      intervalMs: this.config.heartbeatIntervalMs,
+    });
+    this.nats.heartbeat.start();
+    await relay.start();
+    this.logger.info({ url, position: relay.position?.toString() ?? '0' }, 'pushing permission changes to NATS JetStream');
+  }
+
+  private checkpointStore(): RelayCheckpointStore {
+    if (this.config.ledger === 'memory') return new InMemoryRelayCheckpointStore();
+    return new FileRelayCheckpointStore(join(this.config.dataDir, `relay-checkpoint-${this.identity.nodeId}.json`));
+  }
+
+  /** Test-only fault: die (like kill -9) after a revoke was appended and before it is published. */
+  private injectFault(messages: readonly PermissionMessage[]): void {
+    if (this.config.faultInjection === 'crash-before-publish' && messages.some((message) => message.code === 'DEVICE_REVOKED')) {
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }
+}

@@ -1,0 +1,215 @@
+import { LedgerIntegrityError, type OrgEvent } from '@warden/domain';
+import {
+  TEST_AT,
+  TEST_ORG_ID,
+  deviceLimitSet,
+  deviceRegistered,
+  deviceRemoved,
+  deviceRestored,
+  deviceRevoked,
+  devicesRegistered,
+  keyIssued,
+  orgExists,
+  orgResumed,
+  orgSuspended,
+} from '@warden/testing';
+import { PermissionChangeTracker } from './permission-change.tracker';
+import type { PermissionMessage } from './permission-contract';
+import { OrgEventFeed, type AnyEvent } from './testing/org-event-feed';
+
+/** [deviceId (null: the org-level message), code] of each message, in order. */
+type Expected = [string | null, string][];
+
+function given(...history: (OrgEvent | AnyEvent)[]) {
+  const feed = new OrgEventFeed();
+  const tracker = new PermissionChangeTracker();
+  for (const event of history) tracker.apply(feed.record(event));
+  return {
+    tracker,
+    when(event: OrgEvent | AnyEvent, streamId?: string) {
+      const recorded = feed.record(event, streamId);
+      const messages = tracker.apply(recorded);
+      return {
+        recorded,
+        messages,
+        then(expected: Expected): readonly PermissionMessage[] {
+          expect(messages.map((m) => [m.deviceId, m.code])).toEqual(expected);
+          for (const message of messages) expect(message.allowed).toBe(message.code === 'ALLOW');
+          return messages;
+        },
+      };
+    },
+  };
+}
+
+const fiveDevices = devicesRegistered('d1', 'd2', 'd3', 'd4', 'd5');
+
+describe('PermissionChangeTracker', () => {
+  describe('when a device is revoked', () => {
+    it('sends DEVICE_REVOKED for that device only, carrying the event', () => {
+      const { recorded, then } = given(...orgExists({ limit: 5 }), ...devicesRegistered('d1', 'd2', 'd3')).when(deviceRevoked('d2'));
+      const [message] = then([['d2', 'DEVICE_REVOKED']]);
+      expect(message).toEqual({
+        orgId: TEST_ORG_ID,
+        deviceId: 'd2',
+        allowed: false,
+        code: 'DEVICE_REVOKED',
+        position: recorded.position.toString(),
+        eventId: recorded.eventId,
+        at: TEST_AT,
+      });
+    });
+
+    it('sends nothing when the device was already revoked', () => {
+      given(...orgExists(), deviceRegistered('d1'), deviceRevoked('d1')).when(deviceRevoked('d1')).then([]);
+    });
+
+    it('looks at that device only when the org is within its cap', () => {
+      const ids = Array.from({ length: 20_000 }, (_, i) => `d${i}`);
+      const { tracker, when } = given(...orgExists({ limit: 50_000 }), ...devicesRegistered(...ids));
+      const devices = tracker.org(TEST_ORG_ID)!.devices;
+      let scans = 0;
+      const iterators: (string | symbol)[] = ['values', 'keys', 'entries', 'forEach', Symbol.iterator];
+      for (const name of iterators) {
+        Object.defineProperty(devices, name, { configurable: true, value: () => ++scans && [][Symbol.iterator]() });
+      }
+      try {
+        when(deviceRevoked('d123')).then([['d123', 'DEVICE_REVOKED']]);
+        when(deviceRestored('d123')).then([['d123', 'ALLOW']]);
+        when(deviceRemoved('d7')).then([['d7', 'DEVICE_NOT_REGISTERED']]);
+        when(deviceLimitSet(40_000)).then([]);
+      } finally {
+        for (const name of iterators) delete (devices as unknown as Record<string | symbol, unknown>)[name];
+      }
+      expect(scans).toBe(0);
+    });
+  });
+
+  describe('when a device is restored', () => {
+    it('sends ALLOW for it', () => {
+      given(...orgExists(), deviceRegistered('d1'), deviceRevoked('d1')).when(deviceRestored('d1')).then([['d1', 'ALLOW']]);
+    });
+  });
+
+  describe('when a device is removed', () => {
+    it('sends DEVICE_NOT_REGISTERED for an active device', () => {
+      given(...orgExists(), ...devicesRegistered('d1', 'd2')).when(deviceRemoved('d1')).then([['d1', 'DEVICE_NOT_REGISTERED']]);
+    });
+
+    it('sends DEVICE_NOT_REGISTERED for a revoked device', () => {
+      given(...orgExists(), deviceRegistered('d1'), deviceRevoked('d1')).when(deviceRemoved('d1')).then([['d1', 'DEVICE_NOT_REGISTERED']]);
+    });
+  });
+
+  describe('when a device is registered', () => {
+    it('sends ALLOW for it', () => {
+      given(...orgExists(), deviceRegistered('d1')).when(deviceRegistered('d2')).then([['d2', 'ALLOW']]);
+    });
+
+    it('sends ORG_SUSPENDED when the org is suspended', () => {
+      given(...orgExists(), orgSuspended()).when(deviceRegistered('d1')).then([['d1', 'ORG_SUSPENDED']]);
+    });
+  });
+
+  describe('when the org is suspended', () => {
+    it('sends the org-level message, then ORG_SUSPENDED for each active device', () => {
+      const scenario = given(...orgExists({ limit: 5 }), ...devicesRegistered('d1', 'd2', 'd3'), deviceRevoked('d3'));
+      const [org] = scenario.when(orgSuspended()).then([
+        [null, 'ORG_SUSPENDED'],
+        ['d1', 'ORG_SUSPENDED'],
+        ['d2', 'ORG_SUSPENDED'],
+      ]);
+      expect(org).toMatchObject({ orgId: TEST_ORG_ID, deviceId: null, allowed: false });
+      scenario.when(orgResumed()).then([
+        [null, 'ALLOW'],
+        ['d1', 'ALLOW'],
+        ['d2', 'ALLOW'],
+      ]);
+    });
+
+    it('keeps a device revoked meanwhile denied on resume', () => {
+      const scenario = given(...orgExists(), ...devicesRegistered('d1', 'd2'), orgSuspended());
+      scenario.when(deviceRevoked('d1')).then([['d1', 'DEVICE_REVOKED']]);
+      scenario.when(orgResumed()).then([
+        [null, 'ALLOW'],
+        ['d2', 'ALLOW'],
+      ]);
+    });
+
+    it('applies a cap lowered meanwhile on resume, and not before', () => {
+      const scenario = given(...orgExists({ limit: 5 }), ...devicesRegistered('d1', 'd2', 'd3'), orgSuspended());
+      scenario.when(deviceLimitSet(1)).then([]);
+      scenario.when(orgResumed()).then([
+        [null, 'ALLOW'],
+        ['d1', 'ALLOW'],
+        ['d2', 'LIMIT_EXCEEDED'],
+        ['d3', 'LIMIT_EXCEEDED'],
+      ]);
+    });
+  });
+
+  describe('when the cap is lowered below the active count', () => {
+    it('denies exactly the newest devices beyond it, and allows them again when raised', () => {
+      const scenario = given(...orgExists({ limit: 5 }), ...fiveDevices);
+      scenario.when(deviceLimitSet(3)).then([
+        ['d4', 'LIMIT_EXCEEDED'],
+        ['d5', 'LIMIT_EXCEEDED'],
+      ]);
+      scenario.when(deviceLimitSet(5)).then([
+        ['d4', 'ALLOW'],
+        ['d5', 'ALLOW'],
+      ]);
+    });
+
+    it('lets the first device beyond the cap in when a device within it is revoked', () => {
+      const scenario = given(...orgExists({ limit: 5 }), ...fiveDevices, deviceLimitSet(3));
+      scenario.when(deviceRevoked('d1')).then([
+        ['d1', 'DEVICE_REVOKED'],
+        ['d4', 'ALLOW'],
+      ]);
+      scenario.when(deviceRemoved('d5')).then([['d5', 'DEVICE_NOT_REGISTERED']]);
+    });
+
+    it('denies the newest device again when a restore goes over the cap', () => {
+      const scenario = given(...orgExists({ limit: 5 }), ...devicesRegistered('d1', 'd2', 'd3', 'd4'), deviceRevoked('d2'));
+      scenario.when(deviceLimitSet(3)).then([]);
+      scenario.when(deviceRestored('d2')).then([
+        ['d2', 'ALLOW'],
+        ['d4', 'LIMIT_EXCEEDED'],
+      ]);
+    });
+  });
+
+  describe('ignores', () => {
+    it('key events', () => {
+      given(...orgExists(), deviceRegistered('d1')).when(keyIssued('k2')).then([]);
+    });
+
+    it('unknown event types, but still counts their revision', () => {
+      const scenario = given(...orgExists(), deviceRegistered('d1'));
+      scenario.when({ type: 'SomethingNew', data: { orgId: TEST_ORG_ID } }).then([]);
+      expect(scenario.tracker.org(TEST_ORG_ID)!.revision).toBe(3);
+      scenario.when(deviceRevoked('d1')).then([['d1', 'DEVICE_REVOKED']]);
+    });
+
+    it('events of non-org streams', () => {
+      const scenario = given();
+      scenario.when({ type: 'PermissionDecided', data: { orgId: TEST_ORG_ID } }, 'decisions-node-1').then([]);
+      expect(scenario.tracker.orgCount).toBe(0);
+    });
+
+    it('an event delivered again', () => {
+      const feed = new OrgEventFeed();
+      const tracker = new PermissionChangeTracker();
+      for (const event of [...orgExists(), deviceRegistered('d1')]) tracker.apply(feed.record(event));
+      const revoke = feed.record(deviceRevoked('d1'));
+      expect(tracker.apply(revoke)).toHaveLength(1);
+      expect(tracker.apply(revoke)).toEqual([]);
+    });
+  });
+
+  it('refuses a known event whose payload is malformed', () => {
+    const scenario = given(...orgExists());
+    expect(() => scenario.when({ type: 'DeviceRevoked', data: { orgId: TEST_ORG_ID, at: TEST_AT } })).toThrow(LedgerIntegrityError);
+  });
+});

@@ -1,0 +1,161 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { WardenError } from '@warden/domain';
+import { ORG_STREAM_PREFIX, type EventLedger, type LedgerSubscription, type RecordedEvent } from '@warden/ledger';
+import { CoalescingCheckpointWriter } from './coalescing-checkpoint-writer';
+import type { PermissionMessage } from './permission-contract';
+import type { PermissionBroadcaster } from './permission-broadcaster.port';
+import { PermissionChangeTracker } from './permission-change.tracker';
+import type { RelayCheckpointStore } from './relay-checkpoint';
+
+/** Options of {@link PermissionRelay}. */
+export interface PermissionRelayOptions {
+  readonly ledger: EventLedger;
+  readonly broadcaster: PermissionBroadcaster;
+  readonly checkpoints: RelayCheckpointStore;
+  /** Backoff between publish attempts: first delay, doubled up to max (default 50 ms → 5 s). */
+  readonly retryDelayMs?: { readonly initial: number; readonly max: number };
+  /** Runs before each publish attempt; throwing counts as a failed attempt (crash injection in tests). */
+  readonly beforePublish?: (messages: readonly PermissionMessage[]) => void | Promise<void>;
+  /** Told after each successful publish, once `position` has moved past the event (metrics). */
+  readonly onPublished?: (messages: readonly PermissionMessage[]) => void;
+  /** Told about each failed publish attempt, failed checkpoint save, and a fatal stop (see `failed`). */
+  readonly onError?: (error: unknown) => void;
+}
+
+const DEFAULT_RETRY = { initial: 50, max: 5000 };
+
+/**
+ * Follows the org streams of the ledger from the start (so its tracker knows every org),
+ * turns each event into permission messages, and publishes those of events past its
+ * checkpoint, one event at a time and in ledger order. A failed publish is retried with
+ * capped exponential backoff, never skipped; the checkpoint only moves past published
+ * events. So a crash anywhere between the append and the publish loses nothing: the next
+ * relay resumes from the checkpoint and publishes again (message ids deduplicate).
+ */
+export class PermissionRelay {
+  private tracker = new PermissionChangeTracker();
+  private subscription: LedgerSubscription | undefined;
+  private writer: CoalescingCheckpointWriter | undefined;
+  private resumeAfter: bigint | undefined;
+  private reached: bigint | undefined;
+  private stopping = new AbortController();
+  private running = false;
+  private failure: Error | undefined;
+
+  constructor(private readonly options: PermissionRelayOptions) {}
+
+  /** Position of the last org event handled (published, or nothing to publish); undefined before the first. */
+  get position(): bigint | undefined {
+    return this.reached;
+  }
+
+  /** The newest saved checkpoint (or the one loaded at start). */
+  get checkpoint(): bigint | undefined {
+    return this.writer?.lastSaved ?? this.resumeAfter;
+  }
+
+  /** Set when the relay stopped for good (e.g. a malformed event in the ledger); it publishes nothing more. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  /**
+   * Loads the checkpoint and starts following; resolves once every event present at start
+   * has been handled (messages past the checkpoint published, with retries) and the
+   * checkpoint is saved. Rejects on a corrupt checkpoint, a malformed event, or stop().
+   */
+  async start(): Promise<void> {
+    if (this.running) throw new WardenError('conflict', 'relay_running', 'the permission relay is already running');
+    this.running = true;
+    this.stopping = new AbortController();
+    this.failure = undefined;
+    this.tracker = new PermissionChangeTracker();
+    this.reached = undefined;
+    try {
+      this.resumeAfter = await this.options.checkpoints.load();
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
+    const writer = new CoalescingCheckpointWriter(this.options.checkpoints, (error) => this.report(error), this.resumeAfter);
+    this.writer = writer;
+    if (this.stopping.signal.aborted) throw stoppedError();
+    const subscription = this.options.ledger.subscribe({ streamPrefixes: [ORG_STREAM_PREFIX] }, (event) => this.handle(event));
+    this.subscription = subscription;
+    subscription.done.catch((error: unknown) => {
+      this.failure = error instanceof Error ? error : new WardenError('unavailable', 'relay_failed', String(error));
+      this.report(error);
+    });
+    try {
+      await subscription.caughtUp;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+    await writer.flush();
+  }
+
+  /** Stops following (abandoning a publish still being retried) and saves the checkpoint reached. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close();
+    await this.writer?.flush();
+    this.running = false;
+  }
+
+  private async handle(event: RecordedEvent): Promise<void> {
+    const messages = this.tracker.apply(event);
+    const fresh = this.resumeAfter === undefined || event.position > this.resumeAfter;
+    const publishing = fresh && messages.length > 0;
+    if (publishing && !(await this.publishUntilDone(messages))) return;
+    this.reached = event.position;
+    if (fresh) this.writer?.request(event.position);
+    if (publishing) this.notifyPublished(messages);
+  }
+
+  /** Publishes, retrying with backoff until it works (true) or the relay stops (false). */
+  private async publishUntilDone(messages: readonly PermissionMessage[]): Promise<boolean> {
+    const retry = this.options.retryDelayMs ?? DEFAULT_RETRY;
+    const signal = this.stopping.signal;
+    let wait = retry.initial;
+    while (!signal.aborted) {
+      try {
+        await this.options.beforePublish?.(messages);
+        await this.options.broadcaster.publish(messages);
+      } catch (error) {
+        this.report(error);
+        try {
+          await delay(wait, undefined, { signal });
+        } catch {
+          return false;
+        }
+        wait = Math.min(wait * 2, retry.max);
+        continue;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private notifyPublished(messages: readonly PermissionMessage[]): void {
+    try {
+      this.options.onPublished?.(messages);
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // Reporting is best effort; it must never change what the relay does.
+    }
+  }
+}
+
+function stoppedError(): WardenError {
+  return new WardenError('unavailable', 'relay_stopped', 'the permission relay was stopped while starting');
+}
