@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   PLAN_LIMITS,
   type CreateOrg,
@@ -42,9 +43,9 @@ export interface Meta {
   readonly actor?: string;
 }
 
-/** The fake hash a builder gives a key id; any string stands in for a sha256 here. */
+/** The hash a builder gives a key id: a real sha256 hex, so the events also pass the projection's schemas. */
 export function keyHashOf(keyId: string): string {
-  return `sha256-of-${keyId}`;
+  return createHash('sha256').update(keyId).digest('hex');
 }
 
 function base(meta: Meta = {}): { orgId: string; at: string } {
