@@ -8,7 +8,15 @@ import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const entry = join(root, 'dist/apps/control-plane/main.js');
-const sources = ['apps/control-plane/src', 'libs', 'package-lock.json', 'tsconfig.json', 'nest-cli.json'];
+// What the control plane is built from (specs, test helpers and the SDK are not part of it).
+const sources = [
+  'apps/control-plane/src',
+  ...['domain', 'ledger', 'projection', 'enforcement', 'broadcast'].map((lib) => `libs/${lib}/src`),
+  'package-lock.json',
+  'tsconfig.json',
+  'nest-cli.json',
+];
+const ignored = (name) => name.endsWith('.spec.ts') || name === 'contract' || name === 'testing';
 
 function newestMtime(path) {
   const full = join(root, path);
@@ -16,7 +24,7 @@ function newestMtime(path) {
   const stat = statSync(full);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
-  for (const name of readdirSync(full)) newest = Math.max(newest, newestMtime(join(path, name)));
+  for (const name of readdirSync(full)) if (!ignored(name)) newest = Math.max(newest, newestMtime(join(path, name)));
   return newest;
 }
 

@@ -15,7 +15,8 @@ const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 /**
  * Runs `npm start`'s script (scripts/start.mjs: build if needed, then run) as a real process
- * on 127.0.0.1 and a free port, and resolves once it logs that it is listening.
+ * on 127.0.0.1 and a free port, and resolves once it logs that it is listening (so it needs
+ * WARDEN_LOG_LEVEL info or lower).
  */
 export function spawnControlPlane(env: Record<string, string>): Promise<ControlPlaneProcess> {
   const child = spawn(process.execPath, [join(__dirname, '../../scripts/start.mjs')], {
