@@ -1,4 +1,4 @@
-import { Controller, Inject, Query, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
+import { Controller, Inject, Query, Sse, UseGuards, type BeforeApplicationShutdown, type MessageEvent } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   InProcessPermissionBroadcaster,
@@ -10,7 +10,7 @@ import {
 import { DecisionCode, decideValidation, type Verdict } from '@warden/domain';
 import { Clock } from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import type { NodeIdentity } from '../config/node-identity';
 import type { WardenConfig } from '../config/warden-config';
 import { NODE_IDENTITY, WARDEN_CONFIG } from '../lifecycle/tokens';
@@ -30,7 +30,10 @@ const LEDGER_UNAVAILABLE: Verdict = { allowed: false, code: DecisionCode.LedgerU
 @ApiHeader({ name: 'x-org-key', required: true, description: 'org key (admin) or runtime key' })
 @Controller('api/v1/devices')
 @UseGuards(OrgKeyGuard)
-export class WatchController {
+export class WatchController implements BeforeApplicationShutdown {
+  /** Open streams, ended on shutdown: the HTTP server cannot close while an SSE response is open. */
+  private readonly streams = new Set<Subscriber<MessageEvent>>();
+
   constructor(
     private readonly projection: PermissionProjection,
     private readonly hub: InProcessPermissionBroadcaster,
@@ -43,6 +46,7 @@ export class WatchController {
   @ApiOperation({ summary: 'SSE: current permission, then changes (`permission` events), then `heartbeat` events' })
   watch(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto): Observable<MessageEvent> {
     return new Observable<MessageEvent>((subscriber) => {
+      this.streams.add(subscriber);
       const send = (message: PermissionMessage) => subscriber.next({ type: SSE_PERMISSION_EVENT, id: message.position, data: message });
       // Subscribe before reading the current state: a change racing with it is delivered too,
       // and the client drops whatever is not newer than the position it already has.
@@ -50,10 +54,15 @@ export class WatchController {
       send(this.currentPermission(principal.orgId, query.deviceId));
       const heartbeat = setInterval(() => subscriber.next({ type: SSE_HEARTBEAT_EVENT, data: this.heartbeat() }), this.config.heartbeatIntervalMs);
       return () => {
+        this.streams.delete(subscriber);
         unsubscribe();
         clearInterval(heartbeat);
       };
     });
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const stream of [...this.streams]) stream.complete();
   }
 
   private currentPermission(orgId: string, deviceId: string): PermissionMessage {
