@@ -90,6 +90,14 @@ describe('NatsPermissionBroadcaster', () => {
     await Promise.all([device.delete(), org.delete()]);
   });
 
+  it('stores the org-level message of a batch before its device messages, so a suspend reaches every runtime first', async () => {
+    await broadcaster.publish([message('first', 'd1', 'ORG_SUSPENDED', 40), message('first', 'd2', 'ORG_SUSPENDED', 40), message('first', null, 'ORG_SUSPENDED', 40)]);
+    const sequence = async (subject: string) => (await jsm.streams.getMessage(PERMISSION_STREAM, { last_by_subj: subject })).seq;
+    const org = await sequence(orgSubject('first'));
+    expect(org).toBeLessThan(await sequence(deviceSubject('first', 'd1')));
+    expect(org).toBeLessThan(await sequence(deviceSubject('first', 'd2')));
+  });
+
   it('sends heartbeats on core NATS', async () => {
     const subscription = observer.subscribe(HEARTBEAT_SUBJECT, { max: 2 });
     await observer.flush();

@@ -99,10 +99,23 @@ export class NatsPermissionBroadcaster extends PermissionBroadcaster {
    * Publishes every message to its subject with its message id, pipelined: up to
    * `maxInFlight` publishes are started before their acks are awaited. A subject that
    * repeats waits for the acks of the window before it, so one subject is never reordered.
+   * Org-level messages go out (and are acked) before the device messages of the same batch:
+   * on a suspend, the one message every runtime of the org listens to is not queued behind
+   * one message per device.
    */
   async publish(messages: readonly PermissionMessage[]): Promise<void> {
     if (messages.length === 0) return;
     if (!this.streamReady) await this.ensureStream();
+    const orgLevel = messages.filter((message) => message.deviceId === null);
+    if (orgLevel.length > 0 && orgLevel.length < messages.length) {
+      await this.publishPipelined(orgLevel);
+      await this.publishPipelined(messages.filter((message) => message.deviceId !== null));
+    } else {
+      await this.publishPipelined(messages);
+    }
+  }
+
+  private async publishPipelined(messages: readonly PermissionMessage[]): Promise<void> {
     const maxInFlight = this.options.maxInFlight ?? 1024;
     const subjects = new Set<string>();
     let window: Promise<PubAck>[] = [];

@@ -40,7 +40,9 @@ export class Lease {
     this.client = parts.client;
     this.gate = parts.gate;
     this.watch = parts.watch;
-    this.gate.onEnd(() => void Promise.resolve().then(() => this.release()));
+    // Released on a later turn of the event loop, not inside the abort: the abort itself (and
+    // whatever else the same I/O turn delivers) stays fast.
+    this.gate.onEnd(() => void setImmediate(() => void this.release()));
   }
 
   /** Aborts when the work must stop; pass it to everything cancellable (fetch, child processes, loops). */

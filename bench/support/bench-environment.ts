@@ -1,0 +1,40 @@
+import { NatsServerProcess } from '@warden/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnControlPlane, type ControlPlaneProcess } from '../../test/support/control-plane.process';
+
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+/** A nats-server and a control-plane process (built by `npm start`'s script) on a fresh SQLite data dir. */
+export interface BenchEnvironment {
+  readonly nats: NatsServerProcess;
+  readonly controlPlane: ControlPlaneProcess;
+  dispose(): Promise<void>;
+}
+
+export async function startBenchEnvironment(env: Record<string, string> = {}): Promise<BenchEnvironment> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
+  const nats = await NatsServerProcess.start();
+  const controlPlane = await spawnControlPlane({
+    WARDEN_DATA_DIR: dataDir,
+    NATS_URL: nats.url,
+    WARDEN_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
+    WARDEN_LOG_LEVEL: 'info',
+    ...env,
+  });
+  return {
+    nats,
+    controlPlane,
+    async dispose() {
+      await controlPlane.stop();
+      await nats.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function machineDescription(): string {
+  const cpu = cpus();
+  return `${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, Node ${process.version}`;
+}
