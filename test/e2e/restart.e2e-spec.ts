@@ -41,10 +41,11 @@ describe('restart', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'warden-process-'));
     afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-    it('comes up on SQLite with no other service, generates the admin token once, and keeps state across a restart', async () => {
+    it('comes up on SQLite with no other service (saying push goes through SSE only), generates the admin token once, and keeps state across a restart', async () => {
       const first = await spawnControlPlane({ WARDEN_DATA_DIR: dataDir, WARDEN_LOG_LEVEL: 'info' });
       let orgKey: string;
       try {
+        expect(first.output.join('\n')).toContain('permission changes are pushed over SSE only');
         const tokenLine = first.output.findIndex((line) => line.includes('generated the admin token'));
         expect(tokenLine).toBeGreaterThanOrEqual(0);
         const adminToken = first.output.slice(tokenLine + 1).find((line) => line.trim().startsWith('adm_'))!.trim();
