@@ -7,7 +7,7 @@ import type { FastifyReply } from 'fastify';
 import { OrgKeyGuard } from './auth/org-key.guard';
 import { Principal, RequireAdminKey } from './auth/principal';
 import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeDeviceDto } from './devices.schemas';
-import { deviceView, legacyValidateEnvelope, positionText, REGISTER_STATUS, usageFields, validateEnvelope } from './envelopes';
+import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields, validateEnvelope } from './envelopes';
 import { DeviceHistoryReader } from './device-history.reader';
 
 /** The MachineID-compatible device endpoints (`/api/v1/devices/*`). */
@@ -31,16 +31,9 @@ export class DevicesController {
   async register(@Principal() principal: KeyPrincipal, @Body() body: RegisterDeviceDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const requestId = this.ids.uuid();
     const result = await this.registration.register(principal, body.deviceId, body.labels ?? {}, requestId);
-    const outcome = result.decision.outcomes[0]!.outcome;
-    const mapped = REGISTER_STATUS[outcome]!;
-    reply.status(mapped.http);
-    return {
-      status: mapped.status,
-      handler: 'devices/register',
-      deviceId: body.deviceId,
-      ...usageFields(result.state),
-      ...(mapped.error ? { error: mapped.error, request_id: requestId } : {}),
-    };
+    const { httpStatus, body: answer } = registerEnvelope(body.deviceId, result, requestId, principal.orgId);
+    reply.status(httpStatus);
+    return answer;
   }
 
   @Post('validate')

@@ -1,5 +1,5 @@
 import { DecisionCode, type DeviceOutcome, type DeviceState, type OrgState } from '@warden/domain';
-import type { ValidationResult } from '@warden/enforcement';
+import type { CommandResult, ValidationResult } from '@warden/enforcement';
 
 /** Org usage fields shared by the MachineID-compatible envelopes. */
 export function usageFields(state: OrgState) {
@@ -60,6 +60,22 @@ export function deviceView(device: DeviceState, verdictCode: DecisionCode) {
     registeredAt: device.registeredAt,
     revokedAt: device.revokedAt ?? null,
     revokedReason: device.revokedReason ?? null,
+  };
+}
+
+/** The register answer (HTTP and NATS) and the HTTP status it goes with. */
+export function registerEnvelope(deviceId: string, result: CommandResult, requestId: string, orgId: string) {
+  const mapped = REGISTER_STATUS[result.decision.outcomes[0]!.outcome]!;
+  return {
+    httpStatus: mapped.http,
+    body: {
+      status: mapped.status,
+      handler: 'devices/register',
+      deviceId,
+      orgId,
+      ...usageFields(result.state),
+      ...(mapped.error ? { error: mapped.error, request_id: requestId } : {}),
+    },
   };
 }
 

@@ -5,7 +5,7 @@ import { WardenError } from '@warden/domain';
 import { hashKey, IdSource, RegistrationService, ValidationService } from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { ZodType } from 'zod';
-import { REGISTER_STATUS, usageFields, validateEnvelope } from '../http/envelopes';
+import { registerEnvelope, validateEnvelope } from '../http/envelopes';
 import { RequestValidationError, toHttpError } from '../http/error-body';
 import { INVALID_JSON } from './raw-json.serdes';
 import { rpcRegisterSchema, rpcValidateSchema } from './nats-rpc.schemas';
@@ -38,15 +38,7 @@ export class NatsRpcController {
       const principal = this.authenticate(key);
       const requestId = this.ids.uuid();
       const result = await this.registration.register(principal, deviceId, labels ?? {}, requestId);
-      const mapped = REGISTER_STATUS[result.decision.outcomes[0]!.outcome]!;
-      return {
-        status: mapped.status,
-        handler: 'devices/register',
-        deviceId,
-        orgId: principal.orgId,
-        ...usageFields(result.state),
-        ...(mapped.error ? { error: mapped.error, request_id: requestId } : {}),
-      };
+      return registerEnvelope(deviceId, result, requestId, principal.orgId).body;
     });
   }
 
