@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule, type AppModuleOptions } from './app.module';
+import { PermissionPush } from './lifecycle/permission-push';
 import { RawJsonDeserializer, RawJsonSerializer } from './nats/raw-json.serdes';
 import { useJsonBodiesOnly } from './http/json-body-parser';
 import { PinoNestLogger } from './observability/pino-logger';
@@ -48,6 +49,12 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     );
   }
   await app.init();
-  if (options.config.natsUrl) await app.startAllMicroservices();
+  if (options.config.natsUrl) {
+    // In the background: with NATS down at start, HTTP must still come up; the NATS side
+    // connects (and answers) whenever NATS is reachable.
+    app.get(PermissionPush).track(
+      app.startAllMicroservices().then(() => options.logger.info('answering validate/register over NATS request/reply')),
+    );
+  }
   return app;
 }

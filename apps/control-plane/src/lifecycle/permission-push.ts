@@ -24,7 +24,7 @@ import type { PromMetrics } from '../observability/prom-metrics';
 export class PermissionPush {
   private sseRelay: PermissionRelay | undefined;
   private nats: { broadcaster?: NatsPermissionBroadcaster; relay?: PermissionRelay; heartbeat?: HeartbeatPublisher } = {};
-  private natsStart: Promise<void> | undefined;
+  private readonly natsStarts: Promise<unknown>[] = [];
   private stopped = false;
 
   constructor(
@@ -49,7 +49,12 @@ export class PermissionPush {
       this.logger.info('NATS_URL is not set: permission changes are pushed over SSE only (GET /api/v1/devices/watch)');
       return;
     }
-    this.natsStart = this.startNats(this.config.natsUrl).catch((error: unknown) => this.logger.error({ err: error }, 'NATS push failed to start'));
+    this.track(this.startNats(this.config.natsUrl));
+  }
+
+  /** Follows a NATS start-up running in the background (push, request/reply): logged if it fails, awaited by natsReady(). */
+  track(start: Promise<unknown>): void {
+    this.natsStarts.push(start.catch((error: unknown) => this.logger.error({ err: error }, 'NATS start-up failed')));
   }
 
   async stop(): Promise<void> {
@@ -66,15 +71,18 @@ export class PermissionPush {
     return this.nats.relay?.position;
   }
 
-  /** Resolves once the NATS relay has caught up (for tests); immediately without NATS. */
+  /** Resolves once the NATS side is up: relay caught up, request/reply listening (for tests); immediately without NATS. */
   async natsReady(): Promise<void> {
-    await this.natsStart;
+    await Promise.all(this.natsStarts);
   }
 
   private async startNats(url: string): Promise<void> {
     const broadcaster = await NatsPermissionBroadcaster.connect(url, { name: `warden-${this.identity.nodeId}`, waitOnFirstConnect: true });
+    if (this.stopped) {
+      await broadcaster.close();
+      return;
+    }
     this.nats.broadcaster = broadcaster;
-    if (this.stopped) return;
     const relay = new PermissionRelay({
       ledger: this.ledger,
       broadcaster,
