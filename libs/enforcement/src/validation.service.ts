@@ -1,8 +1,9 @@
-import { DecisionCode, decideValidation, type DecisionAction, type Verdict } from '@warden/domain';
+import { DecisionCode, decideValidation, WardenError, type DecisionAction, type Verdict } from '@warden/domain';
 import type { KeyPrincipal, PermissionProjection } from '@warden/projection';
 import type { Clock } from './clock.port';
 import type { DecisionRecorder } from './decision-recorder';
 import { EnforcementMetrics, NoopEnforcementMetrics } from './enforcement-metrics.port';
+import { withTimeout } from './with-timeout';
 
 export interface ValidationResult {
   readonly verdict: Verdict;
@@ -27,7 +28,25 @@ export class ValidationService {
     private readonly metrics: EnforcementMetrics = new NoopEnforcementMetrics(),
   ) {}
 
-  async validate(principal: KeyPrincipal, deviceId: string, requestId: string): Promise<ValidationResult> {
+  /**
+   * Decides and records. With a consistency token (a position a command answered, maybe on
+   * another replica), first waits until this replica's projection has reached it, so the
+   * decision cannot miss that command; if it does not get there within `waitMs` it throws
+   * `not_caught_up` (unavailable) rather than decide on an older state.
+   */
+  async validate(
+    principal: KeyPrincipal,
+    deviceId: string,
+    requestId: string,
+    consistency?: { readonly position: bigint; readonly waitMs: number },
+  ): Promise<ValidationResult> {
+    if (consistency && (this.projection.position ?? 0n) < consistency.position) {
+      await withTimeout(
+        this.projection.waitForPosition(consistency.position),
+        consistency.waitMs,
+        () => new WardenError('unavailable', 'not_caught_up', `this replica has not reached position ${consistency.position} yet; retry`),
+      );
+    }
     const position = this.projection.position;
     if (this.projection.failed) return this.answer(UNAVAILABLE, requestId, position);
     const state = this.projection.org(principal.orgId);

@@ -26,6 +26,8 @@ export const configSchema = z.object({
   WARDEN_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
   WARDEN_DECISION_BATCH_MAX: z.coerce.number().int().min(1).max(100_000).default(1024),
   WARDEN_DECISION_LINGER_MS: z.coerce.number().min(0).max(1000).default(0),
+  WARDEN_SQLITE_POLL_MS: z.coerce.number().int().min(1).max(10_000).default(10),
+  WARDEN_CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   WARDEN_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
   WARDEN_FAULT_INJECTION: z.enum(['none', 'crash-before-publish']).default('none'),
@@ -44,6 +46,10 @@ export interface WardenConfig {
   readonly logLevel: WardenEnv['WARDEN_LOG_LEVEL'];
   readonly decisions: { readonly maxBatch: number; readonly lingerMs: number };
   readonly heartbeatIntervalMs: number;
+  /** How often an idle SQLite subscription looks for writes of other processes (replicas on one file). */
+  readonly sqlitePollMs: number;
+  /** Longest a validate carrying a consistency token waits for this replica to reach it. */
+  readonly consistencyWaitMs: number;
   readonly faultInjection: 'none' | 'crash-before-publish';
 }
 
@@ -77,6 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     logLevel: e.WARDEN_LOG_LEVEL,
     decisions: { maxBatch: e.WARDEN_DECISION_BATCH_MAX, lingerMs: e.WARDEN_DECISION_LINGER_MS },
     heartbeatIntervalMs: e.WARDEN_HEARTBEAT_INTERVAL_MS,
+    sqlitePollMs: e.WARDEN_SQLITE_POLL_MS,
+    consistencyWaitMs: e.WARDEN_CONSISTENCY_WAIT_MS,
     faultInjection: e.WARDEN_FAULT_INJECTION,
   };
 }

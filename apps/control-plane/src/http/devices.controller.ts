@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { decideValidation, WardenError, type DeviceOutcome } from '@warden/domain';
 import { Clock, IdSource, OrgCommandService, RegistrationService, ValidationService } from '@warden/enforcement';
@@ -6,7 +6,9 @@ import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
 import { OrgKeyGuard } from './auth/org-key.guard';
 import { Principal, RequireAdminKey } from './auth/principal';
-import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeDeviceDto } from './devices.schemas';
+import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeDeviceDto, ValidateDto, ValidateQueryDto } from './devices.schemas';
+import type { WardenConfig } from '../config/warden-config';
+import { WARDEN_CONFIG } from '../lifecycle/tokens';
 import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields, validateEnvelope } from './envelopes';
 import { DeviceHistoryReader } from './device-history.reader';
 
@@ -24,6 +26,7 @@ export class DevicesController {
     private readonly history: DeviceHistoryReader,
     private readonly ids: IdSource,
     private readonly clock: Clock,
+    @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {}
 
   @Post('register')
@@ -39,14 +42,16 @@ export class DevicesController {
   @Post('validate')
   @HttpCode(200)
   @ApiOperation({ summary: 'May this device work now? Binary answer, recorded before it is given' })
-  async validate(@Principal() principal: KeyPrincipal, @Body() body: DeviceIdDto) {
-    return validateEnvelope(body.deviceId, await this.validation.validate(principal, body.deviceId, this.ids.uuid()), principal.orgId);
+  async validate(@Principal() principal: KeyPrincipal, @Body() body: ValidateDto) {
+    const result = await this.validation.validate(principal, body.deviceId, this.ids.uuid(), this.consistency(body.consistencyToken));
+    return validateEnvelope(body.deviceId, result, principal.orgId);
   }
 
   @Get('validate')
   @ApiOperation({ summary: 'Legacy validate (MachineID GET form), with valid/revoked fields' })
-  async validateLegacy(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto) {
-    return legacyValidateEnvelope(query.deviceId, await this.validation.validate(principal, query.deviceId, this.ids.uuid()), principal.orgId);
+  async validateLegacy(@Principal() principal: KeyPrincipal, @Query() query: ValidateQueryDto) {
+    const result = await this.validation.validate(principal, query.deviceId, this.ids.uuid(), this.consistency(query.consistencyToken));
+    return legacyValidateEnvelope(query.deviceId, result, principal.orgId);
   }
 
   @Get('list')
@@ -103,6 +108,10 @@ export class DevicesController {
   @ApiOperation({ summary: "A device's control events and recorded decisions, in ledger order" })
   async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto) {
     return { status: 'ok', handler: 'devices/history', ...(await this.history.read(principal.orgId, query.deviceId)) };
+  }
+
+  private consistency(token: string | undefined) {
+    return token === undefined ? undefined : { position: BigInt(token), waitMs: this.config.consistencyWaitMs };
   }
 
   private async revokeMany(principal: KeyPrincipal, deviceIds: readonly string[], reason: string | undefined) {

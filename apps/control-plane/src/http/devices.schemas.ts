@@ -10,6 +10,17 @@ export class DeviceIdDto extends createZodDto(z.strictObject({ deviceId: deviceI
 
 export class DeviceIdQueryDto extends createZodDto(z.object({ deviceId: deviceIdSchema })) {}
 
+/** A ledger position a command answered: validate waits until this replica has reached it. */
+export const consistencyTokenSchema = z.string().regex(/^\d{1,20}$/, 'consistencyToken must be a position (decimal digits)');
+
+export class ValidateDto extends createZodDto(
+  z.strictObject({ deviceId: deviceIdSchema, consistencyToken: consistencyTokenSchema.optional() }),
+) {}
+
+export class ValidateQueryDto extends createZodDto(
+  z.object({ deviceId: deviceIdSchema, consistencyToken: consistencyTokenSchema.optional() }),
+) {}
+
 export class RevokeDeviceDto extends createZodDto(
   z.strictObject({ deviceId: deviceIdSchema, reason: reasonSchema.optional() }),
 ) {}

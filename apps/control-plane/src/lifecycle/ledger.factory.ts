@@ -6,7 +6,7 @@ import { ConfigError, type WardenConfig } from '../config/warden-config';
 export async function openLedger(config: WardenConfig): Promise<EventLedger> {
   switch (config.ledger) {
     case 'sqlite':
-      return SqliteEventLedger.open({ path: join(config.dataDir, 'ledger.sqlite') });
+      return SqliteEventLedger.open({ path: join(config.dataDir, 'ledger.sqlite'), pollIntervalMs: config.sqlitePollMs });
     case 'memory':
       return new InMemoryEventLedger();
     case 'eventstoredb':

@@ -1,0 +1,70 @@
+import { orgStream } from '@warden/ledger';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
+import { createOrg, WardenHttp } from '../support/http-client';
+
+describe('two replicas on one SQLite ledger', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'warden-replicas-'));
+  let a: RunningControlPlane;
+  let b: RunningControlPlane;
+
+  beforeAll(async () => {
+    a = await startControlPlane({ dataDir, env: { WARDEN_NODE_ID: 'replica-a', WARDEN_SQLITE_POLL_MS: '5', WARDEN_CONSISTENCY_WAIT_MS: '1000' } });
+    b = await startControlPlane({ dataDir, env: { WARDEN_NODE_ID: 'replica-b', WARDEN_SQLITE_POLL_MS: '5', WARDEN_CONSISTENCY_WAIT_MS: '1000' } });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function orgOnBoth(limit: number) {
+    const { orgKey, orgId } = await createOrg(new WardenHttp(a.url), ADMIN_TOKEN);
+    const onA = new WardenHttp(a.url).withKey(orgKey);
+    const onB = new WardenHttp(b.url).withKey(orgKey);
+    const set = await onA.post('/api/v1/org/limits', { limit });
+    // The token makes B wait until it has seen the org (and its key) before answering.
+    expect((await onB.post('/api/v1/devices/validate', { deviceId: 'probe', consistencyToken: set.body.position })).status).toBe(200);
+    return { orgId, onA, onB };
+  }
+
+  it('admits exactly 20 of 40 concurrent registrations split across the replicas against a cap of 20', async () => {
+    const { orgId, onA, onB } = await orgOnBoth(20);
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? onA : onB).post('/api/v1/devices/register', { deviceId: `r-${i}` })),
+    );
+    expect(answers.filter((answer) => answer.status === 200 && answer.body.status === 'ok')).toHaveLength(20);
+    expect(answers.filter((answer) => answer.status === 403 && answer.body.status === 'limit_reached')).toHaveLength(20);
+    const events = await a.ledger.readStream(orgStream(orgId));
+    expect(events.filter((event) => event.type === 'DeviceRegistered')).toHaveLength(20);
+  });
+
+  it('denies on B, with the consistency token, a device revoked on A', async () => {
+    const { onA, onB } = await orgOnBoth(5);
+    const registered = await onA.post('/api/v1/devices/register', { deviceId: 'x-1' });
+    expect(registered.status).toBe(200);
+    const revoked = await onA.post('/api/v1/devices/revoke', { deviceId: 'x-1' });
+
+    const answer = await onB.post('/api/v1/devices/validate', { deviceId: 'x-1', consistencyToken: revoked.body.position });
+
+    expect(answer.body).toMatchObject({ allowed: false, code: 'DEVICE_REVOKED' });
+    expect(BigInt(answer.body.position)).toBeGreaterThanOrEqual(BigInt(revoked.body.position));
+  });
+
+  it('denies on B without the token too, once B has followed the ledger', async () => {
+    const { onA, onB } = await orgOnBoth(5);
+    await onA.post('/api/v1/devices/register', { deviceId: 'y-1' });
+    await onA.post('/api/v1/devices/revoke', { deviceId: 'y-1' });
+    let answer = await onB.post('/api/v1/devices/validate', { deviceId: 'y-1' });
+    while (answer.body.code !== 'DEVICE_REVOKED') answer = await onB.post('/api/v1/devices/validate', { deviceId: 'y-1' });
+    expect(answer.body.allowed).toBe(false);
+  });
+
+  it('answers 503 not_caught_up when a token is ahead of anything the ledger has', async () => {
+    const { onB } = await orgOnBoth(5);
+    const answer = await onB.post('/api/v1/devices/validate', { deviceId: 'z', consistencyToken: '99999999999' });
+    expect([answer.status, answer.body.error]).toEqual([503, 'not_caught_up']);
+  });
+});
