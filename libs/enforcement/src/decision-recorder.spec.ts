@@ -68,13 +68,20 @@ describe('DecisionRecorder (group commit)', () => {
     expect((await ledger.readStream('decisions-n1')).map((event) => event.eventId)).toEqual(['c']);
   });
 
-  it('waits with a linger time when configured, so sparse records still share a batch', async () => {
-    const recorder = new DecisionRecorder(ledger, 'decisions-n1', { lingerMs: 5 });
-    const first = recorder.record(decision('a'), 'k', 'a');
-    await new Promise((resolve) => setImmediate(resolve));
-    const second = recorder.record(decision('b'), 'k', 'b');
-    await Promise.all([first, second]);
-    expect(ledger.appendCalls).toBe(1);
+  it('waits with a linger time when configured, so records of different event-loop turns share a batch', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    try {
+      const recorder = new DecisionRecorder(ledger, 'decisions-n1', { lingerMs: 5 });
+      const first = recorder.record(decision('a'), 'k', 'a');
+      await new Promise((resolve) => setImmediate(resolve));
+      const second = recorder.record(decision('b'), 'k', 'b');
+      expect(ledger.appendCalls).toBe(0);
+      jest.advanceTimersByTime(5);
+      await Promise.all([first, second]);
+      expect(ledger.appendCalls).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('flush() writes everything pending', async () => {

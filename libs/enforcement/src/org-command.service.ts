@@ -28,7 +28,8 @@ export interface CommandResult {
   readonly state: OrgState;
 }
 
-const MAX_ATTEMPTS = 5;
+/** Conflicts only come from other replicas writing the same org; each retry first catches up with them. */
+const MAX_ATTEMPTS = 25;
 const CATCH_UP_TIMEOUT_MS = 10_000;
 
 /**
