@@ -2,7 +2,7 @@
  * Jest: unit specs beside the code, e2e specs under test/. TypeScript is transpiled by
  * ts-jest without type checking (`npm run typecheck` does that once for the whole tree).
  */
-const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', isolatedModules: true, diagnostics: false }];
+const tsJest = ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }];
 const moduleNameMapper = {
   '^@warden/([a-z-]+)$': '<rootDir>/libs/$1/src',
   '^@warden/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',

@@ -23,6 +23,8 @@ export async function startBenchEnvironment(env: Record<string, string> = {}): P
     WARDEN_LOG_LEVEL: 'info',
     ...env,
   });
+  // The permission stream exists once the NATS relay has caught up; leases need it.
+  await controlPlane.waitForOutput(/pushing permission changes to NATS JetStream/);
   return {
     nats,
     controlPlane,

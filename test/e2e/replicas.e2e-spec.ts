@@ -1,22 +1,32 @@
 import { orgStream } from '@warden/ledger';
+import { EventStoreTestServer } from '@warden/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
 
-describe('two replicas on one SQLite ledger', () => {
+describe.each(['sqlite', 'eventstoredb'] as const)('two replicas on one %s ledger', (ledger) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-replicas-'));
+  let server: EventStoreTestServer | undefined;
   let a: RunningControlPlane;
   let b: RunningControlPlane;
 
+  /** SQLite replicas share the data dir (and so the ledger file); EventStoreDB ones share the server. */
+  function replicaEnv(nodeId: string, extra: Record<string, string> = {}) {
+    const common = { WARDEN_NODE_ID: nodeId, WARDEN_SQLITE_POLL_MS: '5', ...extra };
+    return ledger === 'sqlite' ? common : { ...common, WARDEN_LEDGER: 'eventstoredb', EVENTSTORE_URL: server!.connectionString };
+  }
+
   beforeAll(async () => {
-    a = await startControlPlane({ dataDir, env: { WARDEN_NODE_ID: 'replica-a', WARDEN_SQLITE_POLL_MS: '5', WARDEN_CONSISTENCY_WAIT_MS: '1000' } });
-    b = await startControlPlane({ dataDir, env: { WARDEN_NODE_ID: 'replica-b', WARDEN_SQLITE_POLL_MS: '5', WARDEN_CONSISTENCY_WAIT_MS: '1000' } });
+    if (ledger === 'eventstoredb') server = await EventStoreTestServer.start();
+    a = await startControlPlane({ dataDir, env: replicaEnv('replica-a') });
+    b = await startControlPlane({ dataDir, env: replicaEnv('replica-b') });
   });
   afterAll(async () => {
     await a.close();
     await b.close();
+    await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -63,8 +73,14 @@ describe('two replicas on one SQLite ledger', () => {
   });
 
   it('answers 503 not_caught_up when a token is ahead of anything the ledger has', async () => {
-    const { onB } = await orgOnBoth(5);
-    const answer = await onB.post('/api/v1/devices/validate', { deviceId: 'z', consistencyToken: '99999999999' });
-    expect([answer.status, answer.body.error]).toEqual([503, 'not_caught_up']);
+    const { orgKey } = await createOrg(new WardenHttp(a.url), ADMIN_TOKEN);
+    const impatient = await startControlPlane({ dataDir, env: replicaEnv('replica-c', { WARDEN_CONSISTENCY_WAIT_MS: '100' }) });
+    try {
+      const onC = new WardenHttp(impatient.url).withKey(orgKey);
+      const answer = await onC.post('/api/v1/devices/validate', { deviceId: 'z', consistencyToken: '99999999999' });
+      expect([answer.status, answer.body.error]).toEqual([503, 'not_caught_up']);
+    } finally {
+      await impatient.close();
+    }
   });
 });

@@ -7,7 +7,9 @@ export interface ControlPlaneProcess {
   readonly process: ChildProcess;
   /** Everything the process printed so far (stdout and stderr). */
   readonly output: string[];
-  /** Sends SIGTERM and waits for the exit code. */
+  /** Resolves with the first line (printed so far or later) that matches. */
+  waitForOutput(pattern: RegExp): Promise<string>;
+  /** Sends SIGTERM (forwarded to the control plane) and waits for the exit code; at once if it already exited. */
   stop(): Promise<number | null>;
 }
 
@@ -16,7 +18,7 @@ const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 /**
  * Runs `npm start`'s script (scripts/start.mjs: build if needed, then run) as a real process
  * on 127.0.0.1 and a free port, and resolves once it logs that it is listening (so it needs
- * WARDEN_LOG_LEVEL info or lower).
+ * WARDEN_LOG_LEVEL info or lower). Tests stop it with `stop()` in a finally block.
  */
 export function spawnControlPlane(env: Record<string, string>): Promise<ControlPlaneProcess> {
   const child = spawn(process.execPath, [join(__dirname, '../../scripts/start.mjs')], {
@@ -24,22 +26,28 @@ export function spawnControlPlane(env: Record<string, string>): Promise<ControlP
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolve(code);
+    }),
+  );
+  const waitForOutput = (pattern: RegExp): Promise<string> => {
+    const seen = output.find((line) => pattern.test(line));
+    return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ pattern, resolve }));
+  };
+  const stop = (): Promise<number | null> => {
+    if (exitCode === undefined) child.kill('SIGTERM');
+    return exited;
+  };
   return new Promise((resolve, reject) => {
     const onLine = (line: string) => {
       output.push(line);
+      waiters = waiters.filter((waiter) => (waiter.pattern.test(line) ? (waiter.resolve(line), false) : true));
       const match = LISTENING.exec(line);
-      if (match) {
-        resolve({
-          url: match[1]!,
-          process: child,
-          output,
-          stop: () => {
-            child.kill('SIGTERM');
-            return exited;
-          },
-        });
-      }
+      if (match) resolve({ url: match[1]!, process: child, output, waitForOutput, stop });
     };
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);

@@ -17,3 +17,4 @@ export { NO_STREAM_REVISION } from './append-rules';
 export { InMemoryEventLedger, type InMemoryEventLedgerOptions, InMemoryLedgerStore } from './in-memory-event-ledger';
 export { SqliteEventLedger } from './sqlite-event-ledger';
 export type { SqliteEventLedgerOptions, SqliteSyncLevel } from './sqlite-event-ledger.options';
+export { EventStoreDbEventLedger, type EventStoreDbEventLedgerOptions } from './eventstoredb-event-ledger';

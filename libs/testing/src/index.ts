@@ -3,3 +3,4 @@ export * from './decider/given-when-then';
 export * from './decider/org.arbitraries';
 export * from './ledger/faulty-event-ledger';
 export * from './nats/nats-server.launcher';
+export * from './eventstore';

@@ -6,9 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { ADMIN_TOKEN } from '../../support/control-plane.harness';
-import { spawnControlPlane } from '../../support/control-plane.process';
+import { spawnControlPlane, type ControlPlaneProcess } from '../../support/control-plane.process';
 import { createOrg, WardenHttp } from '../../support/http-client';
 import { PermissionSubjectWatcher } from '../../support/permission-subject.watcher';
+
+/** Logged once the NATS relay has caught up (the permission stream exists from then on). */
+const NATS_READY = /pushing permission changes to NATS JetStream/;
 
 describe('relay crash between the append and the publish', () => {
   let nats: NatsServerProcess;
@@ -28,27 +31,28 @@ describe('relay crash between the append and the publish', () => {
   it('publishes the revoke after the control plane restarts', async () => {
     const env = { WARDEN_DATA_DIR: dataDir, NATS_URL: nats.url, WARDEN_ADMIN_TOKEN: ADMIN_TOKEN, WARDEN_LOG_LEVEL: 'info' };
     const doomed = await spawnControlPlane({ ...env, WARDEN_FAULT_INJECTION: 'crash-before-publish' });
-    const http = new WardenHttp(doomed.url);
-    const { orgKey, orgId } = await createOrg(http, ADMIN_TOKEN);
-    await http.withKey(orgKey).post('/api/v1/devices/register', { deviceId: 'c-1' });
-    const subject = deviceSubject(orgId, 'c-1');
-    const before = await PermissionSubjectWatcher.open(nc, subject);
-    expect(await before.next()).toMatchObject({ deviceId: 'c-1', code: 'ALLOW' });
-    await before.close();
-
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => doomed.process.once('exit', (code, signal) => resolve(signal ?? code)));
-    await http.withKey(orgKey).post('/api/v1/devices/revoke', { deviceId: 'c-1' }).catch(() => undefined);
-    expect(await exited).toBe(137);
-
-    const ledger = await SqliteEventLedger.open({ path: join(dataDir, 'ledger.sqlite') });
-    const events = await ledger.readStream(orgStream(orgId));
-    await ledger.close();
-    expect(events.at(-1)?.type).toBe('DeviceRevoked');
-    const stored = await (await nc.jetstreamManager()).streams.getMessage(PERMISSION_STREAM, { last_by_subj: subject });
-    expect(stored.json()).toMatchObject({ code: 'ALLOW' });
-
-    const restarted = await spawnControlPlane(env);
+    let restarted: ControlPlaneProcess | undefined;
     try {
+      await doomed.waitForOutput(NATS_READY);
+      const http = new WardenHttp(doomed.url);
+      const { orgKey, orgId } = await createOrg(http, ADMIN_TOKEN);
+      await http.withKey(orgKey).post('/api/v1/devices/register', { deviceId: 'c-1' });
+      const subject = deviceSubject(orgId, 'c-1');
+      const before = await PermissionSubjectWatcher.open(nc, subject);
+      expect(await before.next()).toMatchObject({ deviceId: 'c-1', code: 'ALLOW' });
+      await before.close();
+
+      await http.withKey(orgKey).post('/api/v1/devices/revoke', { deviceId: 'c-1' }).catch(() => undefined);
+      expect(await doomed.stop()).toBe(137);
+
+      const ledger = await SqliteEventLedger.open({ path: join(dataDir, 'ledger.sqlite') });
+      const events = await ledger.readStream(orgStream(orgId));
+      await ledger.close();
+      expect(events.at(-1)?.type).toBe('DeviceRevoked');
+      const stored = await (await nc.jetstreamManager()).streams.getMessage(PERMISSION_STREAM, { last_by_subj: subject });
+      expect(stored.json()).toMatchObject({ code: 'ALLOW' });
+
+      restarted = await spawnControlPlane(env);
       const after = await PermissionSubjectWatcher.open(nc, subject);
       expect(await after.until((message) => message.code !== 'ALLOW')).toMatchObject({
         orgId,
@@ -59,7 +63,8 @@ describe('relay crash between the append and the publish', () => {
       });
       await after.close();
     } finally {
-      await restarted.stop();
+      await doomed.stop();
+      await restarted?.stop();
     }
   }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { InMemoryEventLedger, SqliteEventLedger, type EventLedger } from '@warden/ledger';
+import { EventStoreDbEventLedger, InMemoryEventLedger, SqliteEventLedger, type EventLedger } from '@warden/ledger';
 import { ConfigError, type WardenConfig } from '../config/warden-config';
 
 /** Opens the ledger adapter the configuration names. */
@@ -10,6 +10,7 @@ export async function openLedger(config: WardenConfig): Promise<EventLedger> {
     case 'memory':
       return new InMemoryEventLedger();
     case 'eventstoredb':
-      throw new ConfigError(['WARDEN_LEDGER: the eventstoredb adapter is not part of this build yet; use sqlite or memory']);
+      if (!config.eventStoreUrl) throw new ConfigError(['EVENTSTORE_URL: required when WARDEN_LEDGER=eventstoredb']);
+      return EventStoreDbEventLedger.connect(config.eventStoreUrl);
   }
 }

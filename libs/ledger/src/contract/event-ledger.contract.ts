@@ -25,21 +25,45 @@ export interface EventLedgerHarness {
 /** Builds a fresh harness for one test. */
 export type EventLedgerHarnessFactory = () => EventLedgerHarness | Promise<EventLedgerHarness>;
 
+/**
+ * What an adapter or its harness cannot do; each `false` skips the tests that need it, with
+ * the reason in the test name. Everything defaults to true.
+ */
+export interface LedgerCapabilities {
+  /**
+   * Event ids are unique across the whole ledger (SQLite, in-memory). EventStoreDB only checks
+   * them within a stream, so an id reused in another stream is not refused there. warden's own
+   * ids (UUIDs made by the server) never collide across streams.
+   */
+  readonly globalEventIds?: boolean;
+  /** The harness can change or delete stored events behind the ledger (not on a real server). */
+  readonly tampering?: boolean;
+  /** The harness can choose where positions start (not on a real server). */
+  readonly choosesFirstPosition?: boolean;
+}
+
 /** Gives the parts of the suite the current test's harness. */
 export interface ContractContext {
   harness(): EventLedgerHarness;
+  /** `it`, or `it.skip` when the adapter lacks the capability. */
+  itIf(capability: keyof LedgerCapabilities): jest.It;
 }
 
 /**
  * The EventLedger contract: every adapter runs this suite, so that the in-memory ledger of
  * unit tests and the production adapters cannot drift apart.
  */
-export function describeEventLedgerContract(name: string, factory: EventLedgerHarnessFactory): void {
+export function describeEventLedgerContract(
+  name: string,
+  factory: EventLedgerHarnessFactory,
+  capabilities: LedgerCapabilities = {},
+): void {
   describe(`${name} honours the EventLedger contract`, () => {
     let current: EventLedgerHarness | undefined;
     const context: ContractContext = {
       // Only called inside tests, after beforeEach has built the harness.
       harness: () => current as EventLedgerHarness,
+      itIf: (capability) => (capabilities[capability] === false ? it.skip : it),
     };
 
     beforeEach(async () => {
