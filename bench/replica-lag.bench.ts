@@ -1,5 +1,6 @@
 /**
- * bench:replicas: two control-plane processes on one SQLite ledger (shared through WAL).
+ * bench:replicas: two control-plane processes on one ledger: a SQLite file shared through
+ * WAL, then the EventStoreDB adapter on the in-process test server (run by this process).
  * A device is revoked on replica A; replica B is asked to validate it until it answers
  * DEVICE_REVOKED. The lag is measured from A's acknowledgement of the revoke to B's first
  * denial (without a consistency token; with the token B is right at once by construction).
@@ -7,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EventStoreTestServer } from '@warden/testing';
 import { spawnControlPlane } from '../test/support/control-plane.process';
 import { createOrg, WardenHttp } from '../test/support/http-client';
 import { BENCH_ADMIN_TOKEN, machineDescription } from './support/bench-environment';
@@ -15,9 +17,16 @@ import { formatMs, summarize } from './support/stats';
 const SAMPLES = Number(process.env.BENCH_LAG_SAMPLES ?? 200);
 const POLL_MS = process.env.WARDEN_SQLITE_POLL_MS ?? '10';
 
-async function main(): Promise<void> {
+interface LagRun {
+  readonly ledger: string;
+  readonly lag: ReturnType<typeof summarize>;
+  readonly polls: number;
+}
+
+/** Two control-plane processes on one ledger; revoke on A, validate on B until it denies. */
+async function measure(ledger: string, ledgerEnv: Record<string, string>): Promise<LagRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-replicas-'));
-  const common = { WARDEN_DATA_DIR: dataDir, WARDEN_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, WARDEN_LOG_LEVEL: 'info', WARDEN_SQLITE_POLL_MS: POLL_MS };
+  const common = { WARDEN_DATA_DIR: dataDir, WARDEN_ADMIN_TOKEN: BENCH_ADMIN_TOKEN, WARDEN_LOG_LEVEL: 'info', ...ledgerEnv };
   const a = await spawnControlPlane({ ...common, WARDEN_NODE_ID: 'bench-a' });
   const b = await spawnControlPlane({ ...common, WARDEN_NODE_ID: 'bench-b' });
   try {
@@ -38,24 +47,34 @@ async function main(): Promise<void> {
       }
       lags.push(performance.now() - acknowledged);
     }
-    const lag = summarize(lags);
-    const table = [
-      `bench:replicas on ${machineDescription()}, WARDEN_SQLITE_POLL_MS=${POLL_MS} (${new Date().toISOString()})`,
-      '',
-      '| measurement | samples | p50 ms | p90 ms | p99 ms | max ms |',
-      '|---|---|---|---|---|---|',
-      `| revoke acknowledged on A -> denied on B (no token) | ${lag.count} | ${formatMs(lag.p50)} | ${formatMs(lag.p90)} | ${formatMs(lag.p99)} | ${formatMs(lag.max)} |`,
-      '',
-      `${polls} validations on B in all; with the consistency token B denies on the first validation.`,
-    ].join('\n');
-    console.log(table);
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(join(__dirname, 'results', 'replicas.json'), `${JSON.stringify({ machine: machineDescription(), pollMs: Number(POLL_MS), lag }, null, 2)}\n`);
-    writeFileSync(join(__dirname, 'results', 'replicas.md'), `${table}\n`);
+    return { ledger, lag: summarize(lags), polls };
   } finally {
     await Promise.all([a.stop(), b.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  const runs = [await measure(`SQLite (shared file, ${POLL_MS} ms poll)`, { WARDEN_SQLITE_POLL_MS: POLL_MS })];
+  const server = await EventStoreTestServer.start();
+  try {
+    runs.push(await measure('EventStoreDB (in-process test server)', { WARDEN_LEDGER: 'eventstoredb', EVENTSTORE_URL: server.connectionString }));
+  } finally {
+    await server.stop();
+  }
+  const table = [
+    `bench:replicas on ${machineDescription()} (${new Date().toISOString()})`,
+    '',
+    '| revoke acknowledged on A -> denied on B (no token) | samples | p50 ms | p90 ms | p99 ms | max ms | validations on B |',
+    '|---|---|---|---|---|---|---|',
+    ...runs.map(({ ledger, lag, polls }) => `| ${ledger} | ${lag.count} | ${formatMs(lag.p50)} | ${formatMs(lag.p90)} | ${formatMs(lag.p99)} | ${formatMs(lag.max)} | ${polls} |`),
+    '',
+    'With the consistency token, B denies on the first validation by construction.',
+  ].join('\n');
+  console.log(table);
+  mkdirSync(join(__dirname, 'results'), { recursive: true });
+  writeFileSync(join(__dirname, 'results', 'replicas.json'), `${JSON.stringify({ machine: machineDescription(), runs }, null, 2)}\n`);
+  writeFileSync(join(__dirname, 'results', 'replicas.md'), `${table}\n`);
 }
 
 main().then(
