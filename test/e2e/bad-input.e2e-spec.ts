@@ -1,4 +1,4 @@
-import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
+import { ADMIN_TOKEN, SQLITE, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
 
 interface BadRequest {
@@ -54,7 +54,7 @@ describe('bad input', () => {
   let orgKey: string;
 
   beforeAll(async () => {
-    cp = await startControlPlane();
+    cp = await startControlPlane({ env: SQLITE });
     http = new WardenHttp(cp.url);
     orgKey = (await createOrg(http, ADMIN_TOKEN)).orgKey;
   });

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
+import { ADMIN_TOKEN, SQLITE, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
 
 describe('decision records', () => {
@@ -8,7 +8,7 @@ describe('decision records', () => {
   let org: WardenHttp;
 
   beforeAll(async () => {
-    cp = await startControlPlane();
+    cp = await startControlPlane({ env: SQLITE });
     const http = new WardenHttp(cp.url);
     org = http.withKey((await createOrg(http, ADMIN_TOKEN)).orgKey);
     await org.post('/api/v1/devices/register', { deviceId: 'agent-01' });
@@ -16,7 +16,7 @@ describe('decision records', () => {
   afterAll(() => cp.close({ removeData: true }));
 
   async function recordedDecisions(): Promise<Map<string, Record<string, unknown>>> {
-    const records = await cp.ledger.readAll({ streamPrefixes: ['decisions-'], limit: 100_000 });
+    const records = await cp.decisions();
     return new Map(records.map((event) => [(event.data as { decisionId: string }).decisionId, event.data as Record<string, unknown>]));
   }
 

@@ -1,12 +1,12 @@
 import { hashKey } from '@warden/enforcement';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN_TOKEN, startControlPlane } from '../support/control-plane.harness';
+import { ADMIN_TOKEN, SQLITE, startControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
 
 describe('key storage', () => {
   it('keeps no API key in plaintext in the ledger files, only its sha256 hash', async () => {
-    const cp = await startControlPlane();
+    const cp = await startControlPlane({ env: SQLITE });
     const http = new WardenHttp(cp.url);
     const { orgKey } = await createOrg(http, ADMIN_TOKEN);
     const runtimeKey = (await http.withKey(orgKey).post('/api/v1/org/keys', { scope: 'runtime' })).body.key as string;

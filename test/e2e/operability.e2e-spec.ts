@@ -18,7 +18,7 @@ describe('health, metrics and the OpenAPI page', () => {
   it('reports health with the node id and the projection position', async () => {
     const health = await http.get('/health');
     expect(health.status).toBe(200);
-    expect(health.body).toMatchObject({ status: 'ok', ledger: 'sqlite', nodeId: expect.stringMatching(/^node-/) });
+    expect(health.body).toMatchObject({ status: 'ok', ledger: process.env.WARDEN_E2E_LEDGER ?? 'sqlite', nodeId: expect.stringMatching(/^node-/) });
     expect(BigInt(health.body.projection.position)).toBeGreaterThan(0n);
   });
 

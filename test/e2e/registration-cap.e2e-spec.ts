@@ -38,7 +38,7 @@ describe('device cap under concurrent registration', () => {
     const refused = await org.post('/api/v1/devices/register', { deviceId: 'd' });
 
     expect(refused.status).toBe(403);
-    const records = await cp.ledger.readAll({ streamPrefixes: ['decisions-'], limit: 10_000 });
+    const records = await cp.decisions();
     const record = records.find((event) => (event.data as { decisionId: string }).decisionId === refused.body.request_id);
     expect(record?.data).toMatchObject({ orgId, deviceId: 'd', action: 'register', allowed: false, code: 'LIMIT_EXCEEDED' });
   });

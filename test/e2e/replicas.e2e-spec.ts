@@ -15,7 +15,7 @@ describe.each(['sqlite', 'eventstoredb'] as const)('two replicas on one %s ledge
   /** SQLite replicas share the data dir (and so the ledger file); EventStoreDB ones share the server. */
   function replicaEnv(nodeId: string, extra: Record<string, string> = {}) {
     const common = { WARDEN_NODE_ID: nodeId, WARDEN_SQLITE_POLL_MS: '5', ...extra };
-    return ledger === 'sqlite' ? common : { ...common, WARDEN_LEDGER: 'eventstoredb', EVENTSTORE_URL: server!.connectionString };
+    return ledger === 'sqlite' ? { ...common, WARDEN_LEDGER: 'sqlite' } : { ...common, WARDEN_LEDGER: 'eventstoredb', EVENTSTORE_URL: server!.connectionString };
   }
 
   beforeAll(async () => {

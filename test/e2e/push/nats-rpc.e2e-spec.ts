@@ -33,7 +33,7 @@ describe('NATS request/reply', () => {
     expect(await request(RPC_REGISTER_SUBJECT, { key: orgKey, deviceId: 'n-1' })).toMatchObject({ status: 'ok', deviceId: 'n-1' });
     const answer = await request(RPC_VALIDATE_SUBJECT, { key: orgKey, deviceId: 'n-1' });
     expect(answer).toMatchObject({ allowed: true, code: 'ALLOW', deviceId: 'n-1', request_id: expect.any(String) });
-    const records = await cp.ledger.readAll({ streamPrefixes: ['decisions-'], limit: 10_000 });
+    const records = await cp.decisions();
     expect(records.map((event) => event.eventId)).toContain(answer.request_id);
   });
 
