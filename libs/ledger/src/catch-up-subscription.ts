@@ -1,5 +1,6 @@
-import { LedgerUnavailableError, WardenError } from '@warden/domain';
+import { LedgerUnavailableError } from '@warden/domain';
 import type { AppendNotifier } from './append-notifier';
+import { SubscriptionOutcome } from './subscription-outcome';
 import type {
   EventHandler,
   LedgerSubscription,
@@ -44,9 +45,8 @@ export class CatchUpSubscription implements LedgerSubscription {
   readonly done: Promise<void>;
   private last: bigint | undefined;
   private closing = false;
-  private isCaughtUp = false;
+  private readonly outcome = new SubscriptionOutcome();
   private wake: (() => void) | undefined;
-  private settleCaughtUp: { resolve: () => void; reject: (error: unknown) => void } = { resolve: noop, reject: noop };
   private readonly readPage: PageReader;
   private readonly notifier: AppendNotifier;
   private readonly handler: EventHandler;
@@ -60,25 +60,8 @@ export class CatchUpSubscription implements LedgerSubscription {
     this.options = options;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.last = undefined;
-    this.caughtUp = new Promise<void>((resolve, reject) => {
-      this.settleCaughtUp = { resolve, reject };
-    });
-    // Marked handled so an unobserved failure is not an unhandled rejection; awaiting still throws.
-    this.caughtUp.catch(noop);
-    this.done = this.run().then(
-      () => {
-        if (!this.isCaughtUp) {
-          this.settleCaughtUp.reject(
-            new WardenError('unavailable', 'subscription_closed', 'subscription closed before it caught up'),
-          );
-        }
-      },
-      (error: unknown) => {
-        this.settleCaughtUp.reject(error);
-        throw error;
-      },
-    );
-    this.done.catch(noop);
+    this.caughtUp = this.outcome.caughtUp;
+    this.done = this.outcome.follow(this.run());
   }
 
   get lastPosition(): bigint | undefined {
@@ -117,8 +100,7 @@ export class CatchUpSubscription implements LedgerSubscription {
         this.last = after;
       }
       if (page.length < this.pageSize) {
-        this.isCaughtUp = true;
-        this.settleCaughtUp.resolve();
+        this.outcome.markCaughtUp();
         await this.pause(seen, this.options.pollIntervalMs);
       }
     }

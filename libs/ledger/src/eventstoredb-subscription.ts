@@ -1,8 +1,8 @@
 import { type AllStreamResolvedEvent, type AllStreamSubscription, START } from '@eventstore/db-client';
-import { WardenError } from '@warden/domain';
 import type { EventHandler, LedgerSubscription, RecordedEvent } from './event-ledger.port';
 import { isUnavailable, toLedgerError } from './eventstoredb-errors';
 import { toRecordedEvent } from './eventstoredb-events';
+import { SubscriptionOutcome } from './subscription-outcome';
 
 /** Opens one `$all` subscription (with the stream filter) from a position: START or strictly after it. */
 export type SubscriptionOpener = (from: typeof START | bigint) => AllStreamSubscription;
@@ -32,32 +32,17 @@ export class EventStoreDbSubscription implements LedgerSubscription {
   readonly done: Promise<void>;
   private last: bigint | undefined;
   private closing = false;
-  private isCaughtUp = false;
+  private readonly outcome = new SubscriptionOutcome();
   private current: AllStreamSubscription | undefined;
   private stopCurrent: (() => void) | undefined;
-  private settleCaughtUp = { resolve: noop as () => void, reject: noop as (error: unknown) => void };
 
   constructor(
     private readonly open: SubscriptionOpener,
     private readonly options: ResubscribeOptions,
     private readonly handler: EventHandler,
   ) {
-    this.caughtUp = new Promise<void>((resolve, reject) => {
-      this.settleCaughtUp = { resolve, reject };
-    });
-    this.caughtUp.catch(noop);
-    this.done = this.run().then(
-      () => {
-        if (!this.isCaughtUp) {
-          this.settleCaughtUp.reject(new WardenError('unavailable', 'subscription_closed', 'subscription closed before it caught up'));
-        }
-      },
-      (error: unknown) => {
-        this.settleCaughtUp.reject(error);
-        throw error;
-      },
-    );
-    this.done.catch(noop);
+    this.caughtUp = this.outcome.caughtUp;
+    this.done = this.outcome.follow(this.run());
   }
 
   get lastPosition(): bigint | undefined {
@@ -104,9 +89,8 @@ export class EventStoreDbSubscription implements LedgerSubscription {
         void chain.then(() => (ending.kind === 'failed' ? reject(ending.error) : resolve(ending)), reject);
       };
       const checkCaughtUp = (): void => {
-        if (marker !== undefined && handled >= marker && !this.isCaughtUp) {
-          this.isCaughtUp = true;
-          this.settleCaughtUp.resolve();
+        if (marker !== undefined && handled >= marker && !this.outcome.isCaughtUp) {
+          this.outcome.markCaughtUp();
         }
       };
       this.stopCurrent = () => finish({ kind: 'closed' });
