@@ -20,6 +20,8 @@ import type { NodeIdentity } from './config/node-identity';
 import type { WardenConfig } from './config/warden-config';
 import { AdminTokenGuard } from './http/auth/admin-token.guard';
 import { OrgKeyGuard } from './http/auth/org-key.guard';
+import { AuditDecisionsReader } from './http/audit-decisions.reader';
+import { AuditController } from './http/audit.controller';
 import { DeviceHistoryReader } from './http/device-history.reader';
 import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
@@ -91,6 +93,7 @@ export class AppModule {
           new PermissionPush(l, hub, config, options.identity, options.logger, m),
         inject: [EventLedger, InProcessPermissionBroadcaster, PromMetrics],
       },
+      { provide: AuditDecisionsReader, useFactory: (l: EventLedger) => new AuditDecisionsReader(l), inject: [EventLedger] },
       { provide: DeviceHistoryReader, useFactory: (l: EventLedger) => new DeviceHistoryReader(l), inject: [EventLedger] },
       { provide: APP_PIPE, useClass: ValidationPipe },
       { provide: APP_FILTER, useFactory: () => new WardenExceptionFilter(options.logger) },
@@ -100,7 +103,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [OrgController, DevicesController, WatchController, UsageController, HealthController, NatsRpcController],
+      controllers: [OrgController, DevicesController, WatchController, UsageController, AuditController, HealthController, NatsRpcController],
       providers,
     };
   }

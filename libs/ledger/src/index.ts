@@ -18,3 +18,4 @@ export { InMemoryEventLedger, type InMemoryEventLedgerOptions, InMemoryLedgerSto
 export { SqliteEventLedger } from './sqlite-event-ledger';
 export type { SqliteEventLedgerOptions, SqliteSyncLevel } from './sqlite-event-ledger.options';
 export { EventStoreDbEventLedger, type EventStoreDbEventLedgerOptions } from './eventstoredb-event-ledger';
+export { openLedger, sqliteLedgerPath, type LedgerSelection } from './open-ledger';

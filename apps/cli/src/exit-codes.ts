@@ -1,0 +1,10 @@
+/** Exit codes of `warden`: scripts and CI can tell a failed check from a broken invocation. */
+export const ExitCode = {
+  Ok: 0,
+  /** A check found a problem: mismatches, chain breaks, invariant breaches, a bad export. */
+  CheckFailed: 1,
+  /** Bad arguments or configuration. */
+  Usage: 2,
+  /** The ledger could not be read. */
+  Unavailable: 3,
+} as const;

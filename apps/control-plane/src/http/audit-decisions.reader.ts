@@ -1,0 +1,45 @@
+import { DECISIONS_STREAM_PREFIX, type EventLedger } from '@warden/ledger';
+import { parsePermissionDecided } from '@warden/projection';
+
+const SCAN_PAGE = 5000;
+/** Most records scanned by one request: a sparse query answers with a cursor instead of scanning forever. */
+const SCAN_BUDGET = 200_000;
+
+export interface DecisionQuery {
+  readonly orgId: string;
+  readonly deviceId?: string;
+  readonly from?: string;
+  readonly to?: string;
+  /** Exclusive ledger position to continue after (the previous page's `nextCursor`). */
+  readonly cursor?: bigint;
+  readonly limit: number;
+}
+
+/**
+ * Recorded decisions of one org (optionally one device, a time range), in ledger order,
+ * paged by ledger position. `nextCursor` is set while more of the ledger is left to look at.
+ */
+export class AuditDecisionsReader {
+  constructor(private readonly ledger: EventLedger) {}
+
+  async query(query: DecisionQuery) {
+    const decisions: Array<Record<string, unknown>> = [];
+    let after = query.cursor;
+    let scanned = 0;
+    for (;;) {
+      const page = await this.ledger.readAll({ after, streamPrefixes: [DECISIONS_STREAM_PREFIX], limit: SCAN_PAGE });
+      for (const event of page) {
+        after = event.position;
+        const data = event.data as { orgId?: unknown; deviceId?: unknown; decidedAt?: unknown };
+        if (data.orgId !== query.orgId || (query.deviceId !== undefined && data.deviceId !== query.deviceId)) continue;
+        const decidedAt = String(data.decidedAt);
+        if ((query.from && decidedAt < query.from) || (query.to && decidedAt > query.to)) continue;
+        decisions.push({ position: event.position.toString(), node: event.streamId.slice(DECISIONS_STREAM_PREFIX.length), ...parsePermissionDecided(event.data).data });
+        if (decisions.length >= query.limit) return { decisions, nextCursor: after.toString() };
+      }
+      scanned += page.length;
+      if (page.length < SCAN_PAGE) return { decisions, nextCursor: null };
+      if (scanned >= SCAN_BUDGET) return { decisions, nextCursor: after?.toString() ?? null };
+    }
+  }
+}

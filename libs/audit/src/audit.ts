@@ -1,0 +1,15 @@
+/** Public API of the audit lib: ledger scan and chain check, replay, invariants, time travel. */
+export { type ChainBreak, ChainChecker } from './chain-checker';
+export { checkLedgerChains, scanLedger, type ScanOptions, type ScanProgress } from './ledger-scan';
+export { type DecisionTuple, type MalformedRecord } from './decision-index';
+export {
+  ORG_REVISION_MISSING,
+  redecide,
+  replayLedger,
+  type ReplayMismatch,
+  type ReplayOptions,
+  type ReplayReport,
+  type ReplayVerdict,
+} from './replay';
+export { type BreachKind, checkInvariants, type InvariantBreach, type InvariantOptions, type InvariantReport } from './invariants';
+export { deviceHistory, type DeviceHistoryEntry, type DeviceStateAt, type LedgerMoment, orgStateAt, type OrgStateAt } from './time-travel';

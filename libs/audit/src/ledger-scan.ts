@@ -1,0 +1,78 @@
+import { LedgerIntegrityError } from '@warden/domain';
+import type { EventLedger, RecordedEvent } from '@warden/ledger';
+import { ChainChecker, type ChainBreak } from './chain-checker';
+
+/** Progress of a scan, reported once per page. */
+export interface ScanProgress {
+  /** Events read so far. */
+  readonly events: number;
+  /** Position of the last event read. */
+  readonly position: bigint;
+}
+
+export interface ScanOptions {
+  /** Only streams whose id starts with one of these prefixes; omit for the whole ledger. */
+  readonly streamPrefixes?: readonly string[];
+  /** Events per page (default 1000): memory stays bounded by one page. */
+  readonly pageSize?: number;
+  /** Called after every page. */
+  readonly onProgress?: (progress: ScanProgress) => void;
+  /**
+   * Called for a stored event the ledger cannot even parse (its JSON is broken). With it the
+   * scan skips that event and goes on; without it the LedgerIntegrityError is thrown.
+   */
+  readonly onUnreadable?: (error: LedgerIntegrityError) => void;
+}
+
+const DEFAULT_PAGE_SIZE = 1000;
+
+/**
+ * Every event of the ledger (or of the given stream prefixes) in position order, read page by
+ * page with `readAll`, so a scan of any size holds one page at a time.
+ */
+export async function* scanLedger(ledger: EventLedger, options: ScanOptions = {}): AsyncGenerator<RecordedEvent> {
+  const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
+  let after: bigint | undefined;
+  let events = 0;
+  // After an unreadable event, pages of one are read up to it, so the events before it in
+  // its page are not lost and the scan can step over exactly that position.
+  let carefulUntil: bigint | undefined;
+  for (;;) {
+    const limit = carefulUntil !== undefined && (after ?? 0n) < carefulUntil ? 1 : pageSize;
+    let page: RecordedEvent[];
+    try {
+      page = await ledger.readAll({ after, streamPrefixes: options.streamPrefixes, limit });
+    } catch (error) {
+      if (!(error instanceof LedgerIntegrityError) || error.position === undefined || !options.onUnreadable) throw error;
+      if (limit === 1) {
+        options.onUnreadable(error);
+        after = error.position;
+      } else {
+        carefulUntil = error.position;
+      }
+      continue;
+    }
+    if (page.length === 0) return;
+    for (const event of page) yield event;
+    events += page.length;
+    after = page[page.length - 1].position;
+    options.onProgress?.({ events, position: after });
+  }
+}
+
+/**
+ * Scans the ledger (or the given prefixes) and checks every stream's hash chain, returning
+ * every break instead of stopping at the first.
+ */
+export async function checkLedgerChains(
+  ledger: EventLedger,
+  options: Pick<ScanOptions, 'streamPrefixes' | 'pageSize' | 'onProgress'> = {},
+): Promise<{ events: number; chainBreaks: readonly ChainBreak[] }> {
+  const checker = new ChainChecker();
+  let events = 0;
+  for await (const event of scanLedger(ledger, { ...options, onUnreadable: (error) => checker.unreadable(error) })) {
+    events++;
+    checker.check(event);
+  }
+  return { events, chainBreaks: checker.breaks };
+}

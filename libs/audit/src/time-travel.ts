@@ -1,0 +1,156 @@
+import {
+  decideValidation,
+  evolveOrg,
+  initialOrgState,
+  LedgerIntegrityError,
+  WardenError,
+  type DecisionCode,
+  type DeviceStatus,
+  type OrgEvent,
+  type PlanTier,
+} from '@warden/domain';
+import { DECISIONS_STREAM_PREFIX, orgStream, type EventLedger, type RecordedEvent } from '@warden/ledger';
+import { parseOrgEvent, parsePermissionDecided } from '@warden/projection';
+import { ChainChecker } from './chain-checker';
+import { scanLedger } from './ledger-scan';
+
+/** A moment of the ledger: an ISO 8601 time (compared with the events' `at`) or a ledger position (inclusive). */
+export type LedgerMoment = { readonly time: string } | { readonly position: bigint };
+
+/** One device and its permission at a moment. */
+export interface DeviceStateAt {
+  readonly deviceId: string;
+  readonly status: DeviceStatus;
+  readonly allowed: boolean;
+  readonly code: DecisionCode;
+  readonly registeredAt: string;
+}
+
+/** An org as it stood at a moment. */
+export interface OrgStateAt {
+  readonly orgId: string;
+  /** False when the moment is before the org was created. */
+  readonly exists: boolean;
+  /** Position of the last control event folded in (decimal string), undefined when none. */
+  readonly position: string | undefined;
+  /** Org stream revision of that event (-1 when none). */
+  readonly revision: number;
+  readonly planTier: PlanTier;
+  readonly limit: number;
+  readonly suspended: boolean;
+  /** Every registered (not removed) device, in registration order. */
+  readonly devices: DeviceStateAt[];
+}
+
+/**
+ * Every device of an org and its permission at a moment: the org stream (hash chain
+ * verified) folded up to the moment, then each device validated with the domain's own rule.
+ * For a time, the fold stops at the first event whose `at` is later, so the state is always
+ * a prefix of the stream even if clocks of different replicas disagreed.
+ * Throws not-found when the org has no stream at all.
+ */
+export async function orgStateAt(ledger: EventLedger, orgId: string, at: LedgerMoment): Promise<OrgStateAt> {
+  const events = await ledger.readStream(orgStream(orgId));
+  if (events.length === 0) throw new WardenError('not-found', 'org_not_found', `org ${orgId} does not exist`);
+  const until = 'time' in at ? Date.parse(at.time) : undefined;
+  if (until !== undefined && Number.isNaN(until)) throw new WardenError('invalid', 'invalid_time', `not an ISO 8601 time: ${JSON.stringify((at as { time: string }).time)}`);
+  const state = initialOrgState(orgId);
+  let position: bigint | undefined;
+  for (const recorded of events) {
+    const event = parseControlEvent(recorded);
+    if ('position' in at ? recorded.position > at.position : event !== undefined && Date.parse(event.data.at) > (until as number)) break;
+    if (event) evolveOrg(state, event);
+    state.revision = Number(recorded.revision);
+    position = recorded.position;
+  }
+  const devices: DeviceStateAt[] = [];
+  for (const device of state.devices.values()) {
+    const verdict = decideValidation(state, device.deviceId);
+    devices.push({ deviceId: device.deviceId, status: device.status, allowed: verdict.allowed, code: verdict.code, registeredAt: device.registeredAt });
+  }
+  return {
+    orgId,
+    exists: state.exists,
+    position: position?.toString(),
+    revision: state.revision,
+    planTier: state.planTier,
+    limit: state.limit,
+    suspended: state.suspended,
+    devices,
+  };
+}
+
+/** One entry of a device's history. */
+export interface DeviceHistoryEntry {
+  /** Ledger position, as a decimal string. */
+  readonly position: string;
+  readonly streamId: string;
+  readonly revision: string;
+  readonly type: string;
+  /** The event's `at`, or the decision's `decidedAt`. */
+  readonly at: string;
+  readonly data: unknown;
+}
+
+/** Org-wide control events that change every device's permission. */
+const ORG_WIDE = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
+
+/**
+ * A device's story in ledger order: its own control events, the org-wide events that
+ * affect it (suspend, resume, cap changes) and every decision recorded about it. Reads the
+ * org stream and scans the decision streams, whose hash chains are verified on the way
+ * (a break throws LedgerIntegrityError: a history is never shown from a tampered ledger).
+ */
+export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string): Promise<DeviceHistoryEntry[]> {
+  const entries: DeviceHistoryEntry[] = [];
+  for (const recorded of await ledger.readStream(orgStream(orgId))) {
+    const event = parseControlEvent(recorded);
+    if (!event) continue;
+    const mine = 'deviceId' in event.data && event.data.deviceId === deviceId;
+    if (mine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
+  }
+  const checker = new ChainChecker();
+  const decisions: DeviceHistoryEntry[] = [];
+  for await (const recorded of scanLedger(ledger, { streamPrefixes: [DECISIONS_STREAM_PREFIX] })) {
+    if (!checker.check(recorded)) throw integrityError(recorded, checker.breaks[checker.breaks.length - 1].reason);
+    if (recorded.type !== 'PermissionDecided') continue;
+    const { data } = parsePermissionDecided(recorded.data);
+    if (data.orgId === orgId && data.deviceId === deviceId) decisions.push(entryOf(recorded, data.decidedAt));
+  }
+  return mergeByPosition(entries, decisions);
+}
+
+function parseControlEvent(recorded: RecordedEvent): OrgEvent | undefined {
+  try {
+    return parseOrgEvent(recorded.type, recorded.data);
+  } catch {
+    throw integrityError(recorded, `malformed ${recorded.type}`);
+  }
+}
+
+function integrityError(recorded: RecordedEvent, reason: string): LedgerIntegrityError {
+  return new LedgerIntegrityError(`${recorded.streamId}@${recorded.revision}: ${reason}`, recorded.streamId, recorded.revision, recorded.position);
+}
+
+function entryOf(recorded: RecordedEvent, at: string): DeviceHistoryEntry {
+  return {
+    position: recorded.position.toString(),
+    streamId: recorded.streamId,
+    revision: recorded.revision.toString(),
+    type: recorded.type,
+    at,
+    data: recorded.data,
+  };
+}
+
+/** Both lists are in position order already; merge them keeping it. */
+function mergeByPosition(a: DeviceHistoryEntry[], b: DeviceHistoryEntry[]): DeviceHistoryEntry[] {
+  const merged: DeviceHistoryEntry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && BigInt(a[i].position) < BigInt(b[j].position))) merged.push(a[i++]);
+    else merged.push(b[j++]);
+  }
+  return merged;
+}
