@@ -21,6 +21,12 @@ export interface SqliteStatements {
   readAll: Statement;
   /** Prefix containing `-`: an index range scan on (category, position). */
   readCategory: Statement;
+  /**
+   * Prefix longer than its category (e.g. one org's stream): a range scan on the stream-id
+   * index, then sorted by position. The category index would scan every later event of the
+   * whole category, per page, once the prefix's streams have no more events.
+   */
+  readStreamRange: Statement;
   /** Prefix without `-` (rare): scans the log in position order, filtering by prefix. */
   readPrefixScan: Statement;
   headPosition: Statement;
@@ -56,6 +62,10 @@ export function prepareStatements(db: Database): SqliteStatements {
       `SELECT ${COLUMNS} FROM events INDEXED BY events_category_position
        WHERE category = @category AND position > @after AND ${HAS_PREFIX} ORDER BY position LIMIT @limit`,
     ),
+    readStreamRange: prepare(
+      `SELECT ${COLUMNS} FROM events
+       WHERE stream_id >= @prefix AND stream_id < @prefix || char(1114111) AND position > @after ORDER BY position LIMIT @limit`,
+    ),
     readPrefixScan: prepare(
       `SELECT ${COLUMNS} FROM events WHERE position > @after AND ${HAS_PREFIX} ORDER BY position LIMIT @limit`,
     ),
@@ -66,6 +76,6 @@ export function prepareStatements(db: Database): SqliteStatements {
 /** One page of the events of streams starting with `prefix`, using the category index when it can. */
 export function readPrefix(st: SqliteStatements, prefix: string, after: bigint, limit: number): StoredEventRow[] {
   const category = streamCategory(prefix);
-  const statement = category.endsWith('-') ? st.readCategory : st.readPrefixScan;
+  const statement = !category.endsWith('-') ? st.readPrefixScan : prefix === category ? st.readCategory : st.readStreamRange;
   return statement.all({ category, prefix, after, limit }) as StoredEventRow[];
 }
