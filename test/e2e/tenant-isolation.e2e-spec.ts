@@ -39,8 +39,8 @@ describe('tenant isolation and key scopes', () => {
     it('cannot see it in list, usage or history', async () => {
       expect((await orgA.get('/api/v1/devices/list')).body.devices).toEqual([]);
       expect((await orgA.get('/api/v1/usage')).body).toMatchObject({ devicesUsed: 0, devicesTotal: 0 });
-      const history = (await orgA.get('/api/v1/devices/history?deviceId=b-device')).body.events as { stream: string; data: { orgId: string } }[];
-      expect(history.filter((entry) => entry.stream.startsWith('org-'))).toEqual([]);
+      const history = (await orgA.get('/api/v1/devices/history?deviceId=b-device')).body.events as { streamId: string; data: { orgId: string } }[];
+      expect(history.filter((entry) => entry.streamId.startsWith('org-'))).toEqual([]);
       expect(history.every((entry) => entry.data.orgId === orgAId)).toBe(true);
     });
 

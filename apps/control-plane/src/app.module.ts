@@ -22,7 +22,6 @@ import { AdminTokenGuard } from './http/auth/admin-token.guard';
 import { OrgKeyGuard } from './http/auth/org-key.guard';
 import { AuditDecisionsReader } from './http/audit-decisions.reader';
 import { AuditController } from './http/audit.controller';
-import { DeviceHistoryReader } from './http/device-history.reader';
 import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
 import { HealthController } from './http/health.controller';
@@ -94,7 +93,6 @@ export class AppModule {
         inject: [EventLedger, InProcessPermissionBroadcaster, PromMetrics],
       },
       { provide: AuditDecisionsReader, useFactory: (l: EventLedger) => new AuditDecisionsReader(l), inject: [EventLedger] },
-      { provide: DeviceHistoryReader, useFactory: (l: EventLedger) => new DeviceHistoryReader(l), inject: [EventLedger] },
       { provide: APP_PIPE, useClass: ValidationPipe },
       { provide: APP_FILTER, useFactory: () => new WardenExceptionFilter(options.logger) },
       OrgKeyGuard,

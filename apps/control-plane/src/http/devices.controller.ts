@@ -1,6 +1,8 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { deviceHistory } from '@warden/audit';
 import { decideValidation, WardenError, type DeviceOutcome } from '@warden/domain';
+import { EventLedger } from '@warden/ledger';
 import { Clock, IdSource, OrgCommandService, RegistrationService, ValidationService } from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
@@ -10,7 +12,6 @@ import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, Revok
 import type { WardenConfig } from '../config/warden-config';
 import { WARDEN_CONFIG } from '../lifecycle/tokens';
 import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields, validateEnvelope } from './envelopes';
-import { DeviceHistoryReader } from './device-history.reader';
 
 /** The MachineID-compatible device endpoints (`/api/v1/devices/*`). */
 @ApiTags('devices')
@@ -23,7 +24,7 @@ export class DevicesController {
     private readonly validation: ValidationService,
     private readonly commands: OrgCommandService,
     private readonly projection: PermissionProjection,
-    private readonly history: DeviceHistoryReader,
+    private readonly ledger: EventLedger,
     private readonly ids: IdSource,
     private readonly clock: Clock,
     @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
@@ -107,7 +108,8 @@ export class DevicesController {
   @RequireAdminKey()
   @ApiOperation({ summary: "A device's control events and recorded decisions, in ledger order" })
   async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto) {
-    return { status: 'ok', handler: 'devices/history', ...(await this.history.read(principal.orgId, query.deviceId)) };
+    const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId);
+    return { status: 'ok', handler: 'devices/history', deviceId: query.deviceId, events };
   }
 
   private consistency(token: string | undefined) {
