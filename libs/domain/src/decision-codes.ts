@@ -17,3 +17,6 @@ export interface Verdict {
   readonly allowed: boolean;
   readonly code: DecisionCode;
 }
+
+/** The fail-closed verdict given when a decision could not be recorded or the state cannot be trusted. */
+export const LEDGER_UNAVAILABLE_VERDICT: Verdict = Object.freeze({ allowed: false, code: DecisionCode.LedgerUnavailable });

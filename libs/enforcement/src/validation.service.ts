@@ -1,4 +1,4 @@
-import { DecisionCode, decideValidation, WardenError, type DecisionAction, type Verdict } from '@warden/domain';
+import { decideValidation, LEDGER_UNAVAILABLE_VERDICT, WardenError, type DecisionAction, type Verdict } from '@warden/domain';
 import type { KeyPrincipal, PermissionProjection } from '@warden/projection';
 import type { Clock } from './clock.port';
 import type { DecisionRecorder } from './decision-recorder';
@@ -12,8 +12,6 @@ export interface ValidationResult {
   /** Projection position the decision was made at (a consistency token), or undefined for an empty ledger. */
   readonly position: bigint | undefined;
 }
-
-const UNAVAILABLE: Verdict = Object.freeze({ allowed: false, code: DecisionCode.LedgerUnavailable });
 
 /**
  * Validate: decide from the projection, put the decision on the record, then answer. An
@@ -48,11 +46,11 @@ export class ValidationService {
       );
     }
     const position = this.projection.position;
-    if (this.projection.failed) return this.answer(UNAVAILABLE, requestId, position);
+    if (this.projection.failed) return this.answer(LEDGER_UNAVAILABLE_VERDICT, requestId, position);
     const state = this.projection.org(principal.orgId);
     const verdict = decideValidation(state, deviceId);
     const recorded = await this.record(principal, deviceId, requestId, 'validate', verdict, state?.revision ?? -1);
-    return this.answer(recorded ? verdict : UNAVAILABLE, requestId, position);
+    return this.answer(recorded ? verdict : LEDGER_UNAVAILABLE_VERDICT, requestId, position);
   }
 
   /** Records a decision; resolves false when the ledger could not take it. */

@@ -80,7 +80,7 @@ export function registerEnvelope(deviceId: string, result: CommandResult, reques
 }
 
 /** Register outcome → MachineID `status`, HTTP status and refusal `error`. */
-export const REGISTER_STATUS: Partial<Record<DeviceOutcome, { status: string; http: number; error?: string }>> = {
+const REGISTER_STATUS: Partial<Record<DeviceOutcome, { status: string; http: number; error?: string }>> = {
   registered: { status: 'ok', http: 200 },
   exists: { status: 'exists', http: 200 },
   limit_reached: { status: 'limit_reached', http: 403, error: 'device_limit_reached' },

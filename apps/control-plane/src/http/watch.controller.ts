@@ -7,7 +7,7 @@ import {
   type HeartbeatMessage,
   type PermissionMessage,
 } from '@warden/broadcast';
-import { DecisionCode, decideValidation, type Verdict } from '@warden/domain';
+import { decideValidation, LEDGER_UNAVAILABLE_VERDICT } from '@warden/domain';
 import { Clock } from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import { Observable, type Subscriber } from 'rxjs';
@@ -18,8 +18,6 @@ import { OrgKeyGuard } from './auth/org-key.guard';
 import { Principal } from './auth/principal';
 import { DeviceIdQueryDto } from './devices.schemas';
 import { positionText } from './envelopes';
-
-const LEDGER_UNAVAILABLE: Verdict = { allowed: false, code: DecisionCode.LedgerUnavailable };
 
 /**
  * SSE permission stream for runtimes without NATS: the device's current permission first,
@@ -66,7 +64,7 @@ export class WatchController implements BeforeApplicationShutdown {
   }
 
   private currentPermission(orgId: string, deviceId: string): PermissionMessage {
-    const verdict = this.projection.failed ? LEDGER_UNAVAILABLE : decideValidation(this.projection.org(orgId), deviceId);
+    const verdict = this.projection.failed ? LEDGER_UNAVAILABLE_VERDICT : decideValidation(this.projection.org(orgId), deviceId);
     return {
       orgId,
       deviceId,
