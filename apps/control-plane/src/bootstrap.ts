@@ -7,6 +7,7 @@ import { AppModule, type AppModuleOptions } from './app.module';
 import { PermissionPush } from './lifecycle/permission-push';
 import { RawJsonDeserializer, RawJsonSerializer } from './nats/raw-json.serdes';
 import { useJsonBodiesOnly } from './http/json-body-parser';
+import { registerSecurityPlugins } from './http/security-plugins';
 import { PinoNestLogger } from './observability/pino-logger';
 
 /**
@@ -21,6 +22,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     bodyParser: false,
   });
   useJsonBodiesOnly(app.getHttpAdapter().getInstance());
+  await registerSecurityPlugins(app, options.config);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

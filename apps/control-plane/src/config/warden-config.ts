@@ -29,6 +29,9 @@ export const configSchema = z.object({
   WARDEN_SQLITE_POLL_MS: z.coerce.number().int().min(1).max(10_000).default(10),
   WARDEN_CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   WARDEN_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Registrations one key may make per window on this node (0: no limit). */
+  WARDEN_REGISTER_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  WARDEN_REGISTER_RATE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
   WARDEN_FAULT_INJECTION: z.enum(['none', 'crash-before-publish']).default('none'),
 });
@@ -50,6 +53,11 @@ export interface WardenConfig {
   readonly sqlitePollMs: number;
   /** Longest a validate carrying a consistency token waits for this replica to reach it. */
   readonly consistencyWaitMs: number;
+  /**
+   * Per-key limit on `POST devices/register` (counted per node, per key hash): at most `max`
+   * registrations per `windowMs`; `max` 0 turns it off.
+   */
+  readonly registerRateLimit: { readonly max: number; readonly windowMs: number };
   readonly faultInjection: 'none' | 'crash-before-publish';
 }
 
@@ -85,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     heartbeatIntervalMs: e.WARDEN_HEARTBEAT_INTERVAL_MS,
     sqlitePollMs: e.WARDEN_SQLITE_POLL_MS,
     consistencyWaitMs: e.WARDEN_CONSISTENCY_WAIT_MS,
+    registerRateLimit: { max: e.WARDEN_REGISTER_RATE_LIMIT, windowMs: e.WARDEN_REGISTER_RATE_WINDOW_MS },
     faultInjection: e.WARDEN_FAULT_INJECTION,
   };
 }

@@ -7,6 +7,7 @@ import { Clock, IdSource, OrgCommandService, RegistrationService, ValidationServ
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
 import { OrgKeyGuard } from './auth/org-key.guard';
+import { PerKeyRateLimit } from './per-key-rate-limit.decorator';
 import { Principal, RequireAdminKey } from './auth/principal';
 import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeDeviceDto, ValidateDto, ValidateQueryDto } from './devices.schemas';
 import type { WardenConfig } from '../config/warden-config';
@@ -31,6 +32,7 @@ export class DevicesController {
   ) {}
 
   @Post('register')
+  @PerKeyRateLimit()
   @ApiOperation({ summary: 'Register a device (idempotent); refused at the cap, when revoked or when the org is suspended' })
   async register(@Principal() principal: KeyPrincipal, @Body() body: RegisterDeviceDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const requestId = this.ids.uuid();

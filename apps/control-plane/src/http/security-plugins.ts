@@ -1,0 +1,74 @@
+import rateLimit from '@fastify/rate-limit';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { hashKey } from '@warden/enforcement';
+import { PermissionProjection } from '@warden/projection';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { WardenConfig } from '../config/warden-config';
+
+/**
+ * Security headers, computed once. The API answers JSON only, so its policy forbids every
+ * kind of content and framing; `no-store` because answers hold keys (org/create, org/keys)
+ * and permission state that must never be served from a cache.
+ */
+const API_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+};
+
+/** The OpenAPI page (Swagger UI: its own scripts and styles, inline styles, data: images). */
+const DOCS_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+};
+
+/** Largest number of per-key counters kept (least recently used first out); only valid keys get one. */
+const RATE_LIMIT_KEYS = 50_000;
+
+/**
+ * Registers the HTTP security measures on the Fastify instance: security headers on every
+ * answer, and the per-key limit on routes marked with `PerKeyRateLimit()` (register). Must run
+ * before the routes are registered (before `app.init()`), since both act on route registration.
+ *
+ * The headers come from one synchronous hook with precomputed values, not from
+ * `@fastify/helmet`: that plugin builds a helmet middleware on every request, which cost
+ * about 40% of the throughput of a trivial route here (bench noted in SECURITY.md).
+ */
+export async function registerSecurityPlugins(app: NestFastifyApplication, config: WardenConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', addSecurityHeaders);
+  const { max, windowMs } = config.registerRateLimit;
+  if (max === 0) return;
+  const projection = app.get(PermissionProjection);
+  await app.register(rateLimit, {
+    global: false,
+    max,
+    timeWindow: windowMs,
+    cache: RATE_LIMIT_KEYS,
+    // Counted per key, by its sha256 (the raw key is never kept, not even in memory).
+    keyGenerator: presentedKeyHash,
+    // Missing, unknown and revoked keys are answered 401 by the guard and write nothing: they
+    // get no counter, so a flood of made-up keys cannot evict the counter of a leaked one.
+    allowList: (_request: FastifyRequest, keyHash: string) => keyHash === '' || projection.authenticate(keyHash) === undefined,
+    errorResponseBuilder: (_request: FastifyRequest, context: { after: string; ttl: number }) =>
+      Object.assign(new Error(`too many registrations with this key; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s`), {
+        statusCode: 429,
+      }),
+  });
+}
+
+function addSecurityHeaders(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  reply.headers(request.url.startsWith('/docs') ? DOCS_HEADERS : API_HEADERS);
+  done();
+}
+
+function presentedKeyHash(request: FastifyRequest): string {
+  const key = request.headers['x-org-key'];
+  return typeof key === 'string' && key.length > 0 ? hashKey(key) : '';
+}
