@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { NodeIdentity } from '../config/node-identity';
 import type { WardenConfig } from '../config/warden-config';
 import type { PromMetrics } from '../observability/prom-metrics';
+import { withoutCredentials } from '../observability/pino-logger';
 
 /**
  * Pushes permission changes to runtimes: one relay feeds the in-process hub behind the SSE
@@ -100,7 +101,7 @@ export class PermissionPush {
     });
     this.nats.heartbeat.start();
     await relay.start();
-    this.logger.info({ url, position: relay.position?.toString() ?? '0' }, 'pushing permission changes to NATS JetStream');
+    this.logger.info({ url: withoutCredentials(url), position: relay.position?.toString() ?? '0' }, 'pushing permission changes to NATS JetStream');
   }
 
   private checkpointStore(): RelayCheckpointStore {

@@ -1,16 +1,34 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
 
-/** Header and field names whose values must never reach a log line. */
+/**
+ * Header and field names whose values must never reach a log line, at the top level and one
+ * level down (e.g. a NATS payload `{key}` or a reply body logged under some name).
+ */
 export const REDACTED_PATHS = [
   'req.headers["x-org-key"]',
   'req.headers.authorization',
   'headers["x-org-key"]',
   'headers.authorization',
+  '*.headers["x-org-key"]',
+  '*.headers.authorization',
   'orgApiKey',
   'key',
   'adminToken',
+  'password',
+  '*.orgApiKey',
+  '*.key',
+  '*.adminToken',
+  '*.password',
 ];
+
+/**
+ * A server URL (or a comma-separated list of them) fit for a log line: user and password
+ * (`nats://user:secret@host`) are replaced, the rest is kept so the line still says where.
+ */
+export function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^@/,]*@/g, '//[redacted]@');
+}
 
 export function createPinoLogger(level: string): Logger {
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' }, base: { service: 'warden' } });
