@@ -18,10 +18,11 @@ const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 /**
  * Runs `npm start`'s script (scripts/start.mjs: build if needed, then run) as a real process
  * on 127.0.0.1 and a free port, and resolves once it logs that it is listening (so it needs
- * WARDEN_LOG_LEVEL info or lower). Tests stop it with `stop()` in a finally block.
+ * WARDEN_LOG_LEVEL info or lower). `nodeArgs` (e.g. --cpu-prof) reach the control plane's node.
+ * Tests stop it with `stop()` in a finally block.
  */
-export function spawnControlPlane(env: Record<string, string>): Promise<ControlPlaneProcess> {
-  const child = spawn(process.execPath, [join(__dirname, '../../scripts/start.mjs')], {
+export function spawnControlPlane(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<ControlPlaneProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '../../scripts/start.mjs')], {
     env: { ...process.env, WARDEN_HTTP_HOST: '127.0.0.1', WARDEN_HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
