@@ -1,0 +1,42 @@
+import { SqliteEventLedger } from '@warden/ledger';
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { SQLITE, startControlPlane } from '../support/control-plane.harness';
+import { SmallTmpfs } from './host-faults';
+import { describeLedgerOutage } from './ledger-outage.scenario';
+
+/**
+ * The disk under the ledger fills up. The data directory is a 16 MiB tmpfs of its own
+ * (`mount -t tmpfs -o size=`, which needs CAP_SYS_ADMIN: the suites run as root); a filler
+ * file takes every free byte (ENOSPC) and is deleted to end the fault. Writes that need no new
+ * block could still succeed, but a fresh ledger never checkpoints back to the start of its WAL
+ * within this suite, so every append has to grow the WAL and fails with SQLITE_FULL.
+ */
+describeLedgerOutage('the disk under the SQLite ledger is full (tmpfs filled to ENOSPC)', () => {
+  let disk: SmallTmpfs | undefined;
+  const ledgerFile = () => join(disk!.dir, 'ledger.sqlite');
+  return {
+    async start() {
+      disk = SmallTmpfs.mount(16 * 1024 * 1024);
+      return startControlPlane({ dataDir: disk.dir, env: SQLITE });
+    },
+    async injectFault() {
+      disk!.fill();
+    },
+    async removeFault() {
+      disk?.drain();
+    },
+    openAuditLedger: () => SqliteEventLedger.open({ path: ledgerFile() }),
+    async storageIntact() {
+      const db = new Database(ledgerFile(), { readonly: true });
+      try {
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      } finally {
+        db.close();
+      }
+    },
+    async dispose() {
+      disk?.dispose();
+    },
+  };
+});
