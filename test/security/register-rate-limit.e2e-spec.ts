@@ -1,3 +1,7 @@
+import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
+import { NatsServerProcess } from '@warden/testing';
+import { connect } from 'nats';
+import { PermissionPush } from '../../apps/control-plane/src/lifecycle/permission-push';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
 
@@ -105,6 +109,35 @@ describe('per-key rate limit set to 0', () => {
       expect((await org.post('/api/v1/devices/register', { deviceId: 'again' })).headers.get('x-ratelimit-limit')).toBeNull();
     } finally {
       await cp.close({ removeData: true });
+    }
+  });
+});
+
+describe('per-key rate limit shared by HTTP and NATS register', () => {
+  it('gives a key one allowance whatever the transport: NATS register answers 429 rate_limited once HTTP used it up, writing nothing', async () => {
+    const nats = await NatsServerProcess.start();
+    const cp = await startControlPlane({ env: { NATS_URL: nats.url, WARDEN_REGISTER_RATE_LIMIT: String(LIMIT), WARDEN_REGISTER_RATE_WINDOW_MS: '600000' } });
+    const nc = await connect({ servers: nats.url });
+    try {
+      await cp.app.get(PermissionPush).natsReady();
+      const http = new WardenHttp(cp.url);
+      const { orgKey } = await createOrg(http, ADMIN_TOKEN, { planTier: 'pro' });
+      const ask = async (subject: string, payload: object) =>
+        JSON.parse(Buffer.from((await nc.request(subject, Buffer.from(JSON.stringify(payload)), { timeout: 5000 })).data).toString('utf8'));
+
+      for (let i = 0; i < LIMIT - 1; i++) expect((await http.withKey(orgKey).post('/api/v1/devices/register', { deviceId: `n-${i}` })).status).toBe(200);
+      expect(await ask(RPC_REGISTER_SUBJECT, { key: orgKey, deviceId: 'n-last' })).toMatchObject({ status: 'ok' });
+      const head = await cp.ledger.headPosition();
+
+      const refused = await ask(RPC_REGISTER_SUBJECT, { key: orgKey, deviceId: 'n-over' });
+      expect(refused).toEqual({ status: 'error', error: 'rate_limited', httpStatus: 429, message: expect.stringMatching(/retry in \d+ s/) });
+      expect((await http.withKey(orgKey).post('/api/v1/devices/register', { deviceId: 'n-over' })).status).toBe(429);
+      expect(await cp.ledger.headPosition()).toBe(head);
+      expect(await ask(RPC_VALIDATE_SUBJECT, { key: orgKey, deviceId: 'n-last' })).toMatchObject({ allowed: true, code: 'ALLOW' });
+    } finally {
+      await nc.close();
+      await cp.close({ removeData: true });
+      await nats.dispose();
     }
   });
 });

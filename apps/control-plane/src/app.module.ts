@@ -26,6 +26,7 @@ import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
 import { HealthController } from './http/health.controller';
 import { OrgController } from './http/org.controller';
+import { RegisterAllowance } from './http/register-allowance';
 import { UsageController } from './http/usage.controller';
 import { WardenExceptionFilter } from './http/warden-exception.filter';
 import { openLedger } from './lifecycle/ledger.factory';
@@ -93,6 +94,7 @@ export class AppModule {
         inject: [EventLedger, InProcessPermissionBroadcaster, PromMetrics],
       },
       { provide: AuditDecisionsReader, useFactory: (l: EventLedger) => new AuditDecisionsReader(l), inject: [EventLedger] },
+      { provide: RegisterAllowance, useValue: new RegisterAllowance(config.registerRateLimit.max, config.registerRateLimit.windowMs) },
       { provide: APP_PIPE, useClass: ValidationPipe },
       { provide: APP_FILTER, useFactory: () => new WardenExceptionFilter(options.logger) },
       OrgKeyGuard,

@@ -4,6 +4,7 @@ import { hashKey } from '@warden/enforcement';
 import { PermissionProjection } from '@warden/projection';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { WardenConfig } from '../config/warden-config';
+import { RateLimited, RegisterAllowance } from './register-allowance';
 
 /**
  * Security headers, computed once. The API answers JSON only, so its policy forbids every
@@ -28,13 +29,11 @@ const DOCS_HEADERS: Readonly<Record<string, string>> = {
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 };
 
-/** Largest number of per-key counters kept (least recently used first out); only valid keys get one. */
-const RATE_LIMIT_KEYS = 50_000;
-
 /**
  * Registers the HTTP security measures on the Fastify instance: security headers on every
- * answer, and the per-key limit on routes marked with `PerKeyRateLimit()` (register). Must run
- * before the routes are registered (before `app.init()`), since both act on route registration.
+ * answer, and the per-key limit (`RegisterAllowance`, shared with NATS request/reply) on routes
+ * marked with `PerKeyRateLimit()` (register). Must run before the routes are registered (before
+ * `app.init()`), since both act on route registration.
  *
  * The headers come from one synchronous hook with precomputed values, not from
  * `@fastify/helmet`: that plugin builds a helmet middleware on every request, which cost
@@ -43,23 +42,20 @@ const RATE_LIMIT_KEYS = 50_000;
 export async function registerSecurityPlugins(app: NestFastifyApplication, config: WardenConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', addSecurityHeaders);
-  const { max, windowMs } = config.registerRateLimit;
-  if (max === 0) return;
+  if (config.registerRateLimit.max === 0) return;
+  const allowance = app.get(RegisterAllowance);
   const projection = app.get(PermissionProjection);
   await app.register(rateLimit, {
     global: false,
-    max,
-    timeWindow: windowMs,
-    cache: RATE_LIMIT_KEYS,
+    max: allowance.max,
+    timeWindow: allowance.windowMs,
+    store: allowance.asStore(),
     // Counted per key, by its sha256 (the raw key is never kept, not even in memory).
     keyGenerator: presentedKeyHash,
     // Missing, unknown and revoked keys are answered 401 by the guard and write nothing: they
     // get no counter, so a flood of made-up keys cannot evict the counter of a leaked one.
     allowList: (_request: FastifyRequest, keyHash: string) => keyHash === '' || projection.authenticate(keyHash) === undefined,
-    errorResponseBuilder: (_request: FastifyRequest, context: { after: string; ttl: number }) =>
-      Object.assign(new Error(`too many registrations with this key; retry in ${Math.max(1, Math.ceil(context.ttl / 1000))} s`), {
-        statusCode: 429,
-      }),
+    errorResponseBuilder: (_request: FastifyRequest, context: { ttl: number }) => new RateLimited(context.ttl),
   });
 }
 

@@ -7,13 +7,15 @@ import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { ZodType } from 'zod';
 import { registerEnvelope, validateEnvelope } from '../http/envelopes';
 import { RequestValidationError, toHttpError } from '../http/error-body';
+import { RegisterAllowance } from '../http/register-allowance';
 import { INVALID_JSON } from './raw-json.serdes';
 import { rpcRegisterSchema, rpcValidateSchema } from './nats-rpc.schemas';
 
 /**
  * Validate and register over NATS request/reply, on the same decision and decision-record
  * path as HTTP. Answers are the HTTP bodies; errors are the HTTP error bodies with an
- * added `httpStatus`. A handler never throws: a bad request gets an error reply.
+ * added `httpStatus`. A handler never throws: a bad request gets an error reply. Register
+ * counts against the key's registration allowance (429 `rate_limited` beyond it).
  */
 @Controller()
 export class NatsRpcController {
@@ -22,6 +24,7 @@ export class NatsRpcController {
     private readonly validation: ValidationService,
     private readonly registration: RegistrationService,
     private readonly ids: IdSource,
+    private readonly allowance: RegisterAllowance,
   ) {}
 
   @MessagePattern(RPC_VALIDATE_SUBJECT)
@@ -36,6 +39,8 @@ export class NatsRpcController {
   register(@Payload() payload: unknown) {
     return this.answer(rpcRegisterSchema, payload, async ({ key, deviceId, labels }) => {
       const principal = this.authenticate(key);
+      // The same per-key allowance as HTTP register (one per node, whatever the transport).
+      this.allowance.take(hashKey(key));
       const requestId = this.ids.uuid();
       const result = await this.registration.register(principal, deviceId, labels ?? {}, requestId);
       return registerEnvelope(deviceId, result, requestId, principal.orgId).body;
