@@ -22,7 +22,7 @@ describe("a runtime key against another org's devices, over NATS and SSE", () =>
 
   beforeAll(async () => {
     nats = await NatsServerProcess.start();
-    cp = await startControlPlane({ env: { NATS_URL: nats.url } });
+    cp = await startControlPlane({ env: { NATS_URL: nats.url, WARDEN_HEARTBEAT_INTERVAL_MS: '100' } });
     await cp.app.get(PermissionPush).natsReady();
     nc = await connect({ servers: nats.url });
     http = new WardenHttp(cp.url);
@@ -88,5 +88,25 @@ describe("a runtime key against another org's devices, over NATS and SSE", () =>
     const refused = await SseReader.open(`${cp.url}/api/v1/devices/watch?deviceId=b-secret`, { 'x-org-key': issued.key });
     expect(refused.status).toBe(401);
     refused.close();
+  });
+
+  it('SSE ends a stream that is open when its key is revoked (the key was checked only at open)', async () => {
+    const issued = (await http.withKey(orgA.orgKey).post('/api/v1/org/keys', { scope: 'runtime' })).body as { key: string; keyId: string };
+    const response = await fetch(`${cp.url}/api/v1/devices/watch?deviceId=b-secret`, { headers: { accept: 'text/event-stream', 'x-org-key': issued.key } });
+    expect(response.status).toBe(200);
+    const decoder = new TextDecoder();
+    let received = '';
+    let revoking: Promise<{ status: number }> | undefined;
+    const ended = (async () => {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        received += decoder.decode(chunk, { stream: true });
+        if (received.includes('event: heartbeat') && !revoking) {
+          revoking = http.withKey(orgA.orgKey).post('/api/v1/org/keys/revoke', { keyId: issued.keyId });
+        }
+      }
+    })();
+    await ended;
+    expect((await revoking!).status).toBe(200);
+    expect(received).toContain('event: permission');
   });
 });

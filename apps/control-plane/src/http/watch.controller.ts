@@ -22,7 +22,7 @@ import { positionText } from './envelopes';
 /**
  * SSE permission stream for runtimes without NATS: the device's current permission first,
  * then every change, then heartbeats. The caller's key scopes it to its own org: another
- * org's deviceId is simply an unknown device here.
+ * org's deviceId is simply an unknown device here. Revoking the key ends its open streams.
  */
 @ApiTags('devices')
 @ApiHeader({ name: 'x-org-key', required: true, description: 'org key (admin) or runtime key' })
@@ -50,7 +50,12 @@ export class WatchController implements BeforeApplicationShutdown {
       // and the client drops whatever is not newer than the position it already has.
       const unsubscribe = this.hub.watch(principal.orgId, query.deviceId, send);
       send(this.currentPermission(principal.orgId, query.deviceId));
-      const heartbeat = setInterval(() => subscriber.next({ type: SSE_HEARTBEAT_EVENT, data: this.heartbeat() }), this.config.heartbeatIntervalMs);
+      // A key revoked while its stream is open ends the stream at the next heartbeat: the guard
+      // only saw the key when the stream was opened.
+      const heartbeat = setInterval(() => {
+        if (this.keyRevoked(principal)) subscriber.complete();
+        else subscriber.next({ type: SSE_HEARTBEAT_EVENT, data: this.heartbeat() });
+      }, this.config.heartbeatIntervalMs);
       return () => {
         this.streams.delete(subscriber);
         unsubscribe();
@@ -61,6 +66,10 @@ export class WatchController implements BeforeApplicationShutdown {
 
   beforeApplicationShutdown(): void {
     for (const stream of [...this.streams]) stream.complete();
+  }
+
+  private keyRevoked(principal: KeyPrincipal): boolean {
+    return this.projection.org(principal.orgId)?.keys.has(principal.keyId) !== true;
   }
 
   private currentPermission(orgId: string, deviceId: string): PermissionMessage {
