@@ -24,6 +24,13 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain(JSON.stringify(value));
   });
 
+  it('limits registrations per key by default (1200 a minute), and 0 turns the limit off', () => {
+    expect(loadConfig({}).registerRateLimit).toEqual({ max: 1200, windowMs: 60_000 });
+    expect(loadConfig({ WARDEN_REGISTER_RATE_LIMIT: '0', WARDEN_REGISTER_RATE_WINDOW_MS: '1000' }).registerRateLimit).toEqual({ max: 0, windowMs: 1000 });
+    expect(() => loadConfig({ WARDEN_REGISTER_RATE_LIMIT: '-1' })).toThrow(/WARDEN_REGISTER_RATE_LIMIT/);
+    expect(() => loadConfig({ WARDEN_REGISTER_RATE_WINDOW_MS: '10' })).toThrow(/WARDEN_REGISTER_RATE_WINDOW_MS/);
+  });
+
   it('requires EVENTSTORE_URL with the eventstoredb ledger', () => {
     expect(() => loadConfig({ WARDEN_LEDGER: 'eventstoredb' })).toThrow(/EVENTSTORE_URL/);
   });
