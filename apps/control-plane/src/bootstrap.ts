@@ -8,6 +8,7 @@ import { PermissionPush } from './lifecycle/permission-push';
 import { RawJsonDeserializer, RawJsonSerializer } from './nats/raw-json.serdes';
 import { useJsonBodiesOnly } from './http/json-body-parser';
 import { registerSecurityPlugins } from './http/security-plugins';
+import { documentValidateRoute, registerValidateRoute } from './http/validate.route';
 import { PinoNestLogger } from './observability/pino-logger';
 
 /**
@@ -23,6 +24,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   useJsonBodiesOnly(app.getHttpAdapter().getInstance());
   await registerSecurityPlugins(app, options.config);
+  registerValidateRoute(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -33,6 +35,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       .addBearerAuth()
       .build(),
   );
+  documentValidateRoute(document);
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document));
   if (options.config.natsUrl) {
     app.connectMicroservice<MicroserviceOptions>(

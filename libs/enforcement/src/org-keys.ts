@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { KeyScope } from '@warden/domain';
 import type { IdSource } from './id-source.port';
 
@@ -15,7 +15,7 @@ export interface IssuedKey {
 
 /** sha256 hex of a key: the only form in which keys are stored or compared. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
+  return hash('sha256', key);
 }
 
 export function issueKey(ids: IdSource, scope: KeyScope): IssuedKey {

@@ -81,7 +81,7 @@ export class CatchUpSubscription implements LedgerSubscription {
     while (!this.closing) {
       // Snapshot before reading: a commit after this point changes the sequence, so the wait
       // below returns at once instead of missing it.
-      const seen = this.notifier.sequence;
+      const seen = this.notifier.sequence(this.options.streamPrefixes);
       let page: RecordedEvent[];
       try {
         page = await this.readPage({ after, streamPrefixes: this.options.streamPrefixes, limit: this.pageSize });
@@ -111,7 +111,7 @@ export class CatchUpSubscription implements LedgerSubscription {
    * Returns at once if any of these already happened.
    */
   private pause(seen: number | undefined, timeoutMs: number | undefined): Promise<void> {
-    if (this.closing || (seen !== undefined && this.notifier.sequence !== seen)) return Promise.resolve();
+    if (this.closing || (seen !== undefined && this.notifier.sequence(this.options.streamPrefixes) !== seen)) return Promise.resolve();
     return new Promise<void>((resolve) => {
       let timer: NodeJS.Timeout | undefined;
       let stopListening: (() => void) | undefined;
@@ -121,7 +121,7 @@ export class CatchUpSubscription implements LedgerSubscription {
         this.wake = undefined;
         resolve();
       };
-      if (seen !== undefined) stopListening = this.notifier.listen(finish);
+      if (seen !== undefined) stopListening = this.notifier.listen(finish, this.options.streamPrefixes);
       if (timeoutMs !== undefined) {
         timer = setTimeout(finish, timeoutMs);
         timer.unref();

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { hash } from 'node:crypto';
 import { LedgerIntegrityError, WardenError } from '@warden/domain';
+import { canonicalJson } from './canonical-json';
 import type { EventMetadata, RecordedEvent } from './event-ledger.port';
 
 /** The `prevHash` of the first event of every stream: 64 zeros. */
@@ -84,16 +84,14 @@ export function verifyChain(events: readonly RecordedEvent[], startPrevHash: str
  * already-canonical parts: its keys `data` < `metadata` < `type` are in canonical order.
  */
 function digest(prevHash: string, type: string, dataJson: string, metadataJson: string): string {
-  return createHash('sha256')
-    .update(prevHash)
-    .update(`{"data":${dataJson},"metadata":${metadataJson},"type":${JSON.stringify(type)}}`)
-    .digest('hex');
+  // One-shot crypto.hash: half the cost of createHash().update().digest() for inputs this small.
+  return hash('sha256', `${prevHash}{"data":${dataJson},"metadata":${metadataJson},"type":${JSON.stringify(type)}}`);
 }
 
 function canonical(value: unknown, field: string): string {
   let json: string | undefined;
   try {
-    json = canonicalize(value);
+    json = canonicalJson(value);
   } catch (cause) {
     throw notSerializable(field, cause);
   }

@@ -117,7 +117,7 @@ export class InMemoryEventLedger extends EventLedger {
       store.byEventId.set(row.eventId, row);
     }
     store.nextPosition = position;
-    store.notifier.notify();
+    store.notifier.notify(streamId);
     const tail = sealed[sealed.length - 1];
     return { nextRevision: tail.revision, position: tail.position };
   }

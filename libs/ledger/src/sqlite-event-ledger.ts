@@ -77,7 +77,7 @@ export class SqliteEventLedger extends EventLedger {
     try {
       this.useSync(streamId.startsWith(DECISIONS_STREAM_PREFIX) ? (this.options.decisionSync ?? 'full') : 'full');
       const { result, written } = this.appendTx.immediate(streamId, events, options.expectedRevision);
-      if (written) this.notifier.notify();
+      if (written) this.notifier.notify(streamId);
       return result;
     } catch (error) {
       throw toLedgerError(error, `append to ${streamId}`, streamId);

@@ -9,10 +9,10 @@ import type { FastifyReply } from 'fastify';
 import { OrgKeyGuard } from './auth/org-key.guard';
 import { PerKeyRateLimit } from './per-key-rate-limit.decorator';
 import { Principal, RequireAdminKey } from './auth/principal';
-import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeDeviceDto, ValidateDto, ValidateQueryDto } from './devices.schemas';
+import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeDeviceDto, ValidateQueryDto } from './devices.schemas';
 import type { WardenConfig } from '../config/warden-config';
 import { WARDEN_CONFIG } from '../lifecycle/tokens';
-import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields, validateEnvelope } from './envelopes';
+import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields } from './envelopes';
 
 /** The MachineID-compatible device endpoints (`/api/v1/devices/*`). */
 @ApiTags('devices')
@@ -42,13 +42,7 @@ export class DevicesController {
     return answer;
   }
 
-  @Post('validate')
-  @HttpCode(200)
-  @ApiOperation({ summary: 'May this device work now? Binary answer, recorded before it is given' })
-  async validate(@Principal() principal: KeyPrincipal, @Body() body: ValidateDto) {
-    const result = await this.validation.validate(principal, body.deviceId, this.ids.uuid(), this.consistency(body.consistencyToken));
-    return validateEnvelope(body.deviceId, result, principal.orgId);
-  }
+  // POST validate, the hot path, is a direct Fastify route: see validate.route.ts.
 
   @Get('validate')
   @ApiOperation({ summary: 'Legacy validate (MachineID GET form), with valid/revoked fields' })
