@@ -35,7 +35,9 @@ function e2eLedgerEnv(): Record<string, string> {
 }
 
 /** Boots the real control plane in this process on 127.0.0.1 and a random port (ledger: see e2eLedgerEnv). */
-export async function startControlPlane(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningControlPlane> {
+export async function startControlPlane(
+  options: { dataDir?: string; env?: Record<string, string>; logger?: pino.Logger } = {},
+): Promise<RunningControlPlane> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'warden-e2e-'));
   const config = loadConfig({
     WARDEN_DATA_DIR: dataDir,
@@ -46,7 +48,7 @@ export async function startControlPlane(options: { dataDir?: string; env?: Recor
     ...e2eLedgerEnv(),
     ...options.env,
   });
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const identity = resolveNodeIdentity(config);
   const app = await createApp({ config, identity, logger });
   await app.listen(0, '127.0.0.1');

@@ -35,6 +35,7 @@ import { NatsRpcController } from './nats/nats-rpc.controller';
 import { WatchController } from './http/watch.controller';
 import { InProcessPermissionBroadcaster } from '@warden/broadcast';
 import { NODE_IDENTITY, PINO_LOGGER, WARDEN_CONFIG } from './lifecycle/tokens';
+import { ProjectionSnapshots } from './lifecycle/projection-snapshots';
 import { WardenLifecycle } from './lifecycle/warden-lifecycle';
 import { PromMetrics } from './observability/prom-metrics';
 
@@ -89,9 +90,14 @@ export class AppModule {
       { provide: InProcessPermissionBroadcaster, useValue: new InProcessPermissionBroadcaster() },
       {
         provide: PermissionPush,
-        useFactory: (l: EventLedger, hub: InProcessPermissionBroadcaster, m: PromMetrics) =>
-          new PermissionPush(l, hub, config, options.identity, options.logger, m),
-        inject: [EventLedger, InProcessPermissionBroadcaster, PromMetrics],
+        useFactory: (l: EventLedger, hub: InProcessPermissionBroadcaster, m: PromMetrics, p: PermissionProjection) =>
+          new PermissionPush(l, hub, config, options.identity, options.logger, m, p),
+        inject: [EventLedger, InProcessPermissionBroadcaster, PromMetrics, PermissionProjection],
+      },
+      {
+        provide: ProjectionSnapshots,
+        useFactory: (p: PermissionProjection, l: EventLedger) => new ProjectionSnapshots(config, options.identity.nodeId, p, l, options.logger),
+        inject: [PermissionProjection, EventLedger],
       },
       { provide: AuditDecisionsReader, useFactory: (l: EventLedger) => new AuditDecisionsReader(l), inject: [EventLedger] },
       { provide: RegisterAllowance, useValue: new RegisterAllowance(config.registerRateLimit.max, config.registerRateLimit.windowMs) },

@@ -1,4 +1,4 @@
-import { LedgerIntegrityError, type OrgEvent } from '@warden/domain';
+import { LedgerIntegrityError, type OrgEvent, type OrgState } from '@warden/domain';
 import {
   TEST_AT,
   TEST_ORG_ID,
@@ -211,5 +211,32 @@ describe('PermissionChangeTracker', () => {
   it('refuses a known event whose payload is malformed', () => {
     const scenario = given(...orgExists());
     expect(() => scenario.when({ type: 'DeviceRevoked', data: { orgId: TEST_ORG_ID, at: TEST_AT } })).toThrow(LedgerIntegrityError);
+  });
+});
+
+describe('PermissionChangeTracker.from (seeded with org states)', () => {
+  const history = [...orgExists({ limit: 3 }), keyIssued('k1'), ...devicesRegistered('d1', 'd2', 'd3', 'd4'), deviceRevoked('d2')];
+  const later = [deviceRestored('d2'), deviceLimitSet(2), orgSuspended(), orgResumed(), deviceRemoved('d1')];
+
+  it('gives the same messages for later events as a tracker that folded the whole history', () => {
+    const feed = new OrgEventFeed();
+    const full = new PermissionChangeTracker();
+    for (const event of history) full.apply(feed.record(event));
+    const seeded = PermissionChangeTracker.from([full.org(TEST_ORG_ID) as OrgState]);
+    for (const event of later) {
+      const recorded = feed.record(event);
+      expect(seeded.apply(recorded)).toEqual(full.apply(recorded));
+    }
+  });
+
+  it('folds copies: the states it was seeded with stay as they were', () => {
+    const feed = new OrgEventFeed();
+    const source = new PermissionChangeTracker();
+    for (const event of history) source.apply(feed.record(event));
+    const before = JSON.stringify([...source.org(TEST_ORG_ID)!.devices.values()]);
+    const seeded = PermissionChangeTracker.from([source.org(TEST_ORG_ID) as OrgState]);
+    for (const event of later) seeded.apply(feed.record(event));
+    expect(JSON.stringify([...source.org(TEST_ORG_ID)!.devices.values()])).toBe(before);
+    expect(seeded.org(TEST_ORG_ID)!.devices.has('d1')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import {
+  cloneOrgState,
   decideValidation,
   devicesBeyondCap,
   evolveOrg,
@@ -30,6 +31,13 @@ const NO_DEVICES: ReadonlySet<string> = new Set();
  */
 export class PermissionChangeTracker {
   private readonly orgs = new Map<string, OrgState>();
+
+  /** A tracker that starts from copies of these org states (the fold up to some ledger position) instead of nothing. */
+  static from(orgs: Iterable<OrgState>): PermissionChangeTracker {
+    const tracker = new PermissionChangeTracker();
+    for (const org of orgs) tracker.orgs.set(org.orgId, cloneOrgState(org));
+    return tracker;
+  }
 
   /** The tracked state of an org (read-only by contract: mutating it corrupts the tracker). */
   org(orgId: string): Readonly<OrgState> | undefined {

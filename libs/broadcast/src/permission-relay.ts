@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { WardenError } from '@warden/domain';
+import { WardenError, type OrgState } from '@warden/domain';
 import { ORG_STREAM_PREFIX, type EventLedger, type LedgerSubscription, type RecordedEvent } from '@warden/ledger';
 import { CoalescingCheckpointWriter } from './coalescing-checkpoint-writer';
 import type { PermissionMessage } from './permission-contract';
@@ -20,12 +20,20 @@ export interface PermissionRelayOptions {
   readonly onPublished?: (messages: readonly PermissionMessage[]) => void;
   /** Told about each failed publish attempt, failed checkpoint save, and a fatal stop (see `failed`). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * The org states folded up to a ledger position (e.g. the projection's, read at start).
+   * When that position is at or before the checkpoint (nothing after it is left to publish
+   * from before), the tracker starts from copies of them and the relay follows the ledger
+   * from there, instead of folding every org stream from the start.
+   */
+  readonly seed?: () => { readonly position: bigint; readonly orgs: Iterable<OrgState> } | undefined;
 }
 
 const DEFAULT_RETRY = { initial: 50, max: 5000 };
 
 /**
- * Follows the org streams of the ledger from the start (so its tracker knows every org),
+ * Follows the org streams of the ledger from the start (so its tracker knows every org; or
+ * from a seed of org states, see `seed`),
  * turns each event into permission messages, and publishes those of events past its
  * checkpoint, one event at a time and in ledger order. A failed publish is retried with
  * capped exponential backoff, never skipped; the checkpoint only moves past published
@@ -69,7 +77,6 @@ export class PermissionRelay {
     this.running = true;
     this.stopping = new AbortController();
     this.failure = undefined;
-    this.tracker = new PermissionChangeTracker();
     this.reached = undefined;
     try {
       this.resumeAfter = await this.options.checkpoints.load();
@@ -77,10 +84,16 @@ export class PermissionRelay {
       this.running = false;
       throw error;
     }
+    const seed = this.options.seed?.();
+    const seeded = seed !== undefined && this.resumeAfter !== undefined && seed.position <= this.resumeAfter ? seed : undefined;
+    this.tracker = seeded ? PermissionChangeTracker.from(seeded.orgs) : new PermissionChangeTracker();
+    this.reached = seeded?.position;
     const writer = new CoalescingCheckpointWriter(this.options.checkpoints, (error) => this.report(error), this.resumeAfter);
     this.writer = writer;
     if (this.stopping.signal.aborted) throw stoppedError();
-    const subscription = this.options.ledger.subscribe({ streamPrefixes: [ORG_STREAM_PREFIX] }, (event) => this.handle(event));
+    const subscription = this.options.ledger.subscribe({ after: seeded?.position, streamPrefixes: [ORG_STREAM_PREFIX] }, (event) =>
+      this.handle(event),
+    );
     this.subscription = subscription;
     subscription.done.catch((error: unknown) => {
       this.failure = error instanceof Error ? error : new WardenError('unavailable', 'relay_failed', String(error));

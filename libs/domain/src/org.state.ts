@@ -71,3 +71,14 @@ export function adminKeyCount(state: OrgState): number {
   for (const key of state.keys.values()) if (key.scope === 'admin') count++;
   return count;
 }
+
+/**
+ * A copy of an org's state that evolving either one leaves the other as it was: its own
+ * maps and device records; keys, labels and strings are shared (evolve replaces them, never
+ * mutates them). For a second reader starting from the same fold (the relays' trackers).
+ */
+export function cloneOrgState(state: OrgState): OrgState {
+  const devices = new Map<string, DeviceState>();
+  for (const [deviceId, device] of state.devices) devices.set(deviceId, { ...device });
+  return { ...state, keys: new Map(state.keys), devices, capDenied: undefined };
+}

@@ -32,6 +32,8 @@ export const configSchema = z.object({
   /** Registrations one key may make per window on this node (0: no limit). */
   WARDEN_REGISTER_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1200),
   WARDEN_REGISTER_RATE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /** How often the projection snapshot is rewritten (it is also written at shutdown); 0: no snapshot at all. */
+  WARDEN_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
   WARDEN_FAULT_INJECTION: z.enum(['none', 'crash-before-publish']).default('none'),
 });
@@ -58,6 +60,12 @@ export interface WardenConfig {
    * registrations per `windowMs`; `max` 0 turns it off.
    */
   readonly registerRateLimit: { readonly max: number; readonly windowMs: number };
+  /**
+   * Projection snapshot (`projection-<nodeId>.snapshot` in the data dir): loaded at start when
+   * intact and of this ledger, rewritten every `intervalMs` when the projection moved, and at
+   * shutdown. 0 turns snapshots off (every start replays the ledger).
+   */
+  readonly snapshotIntervalMs: number;
   readonly faultInjection: 'none' | 'crash-before-publish';
 }
 
@@ -94,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     sqlitePollMs: e.WARDEN_SQLITE_POLL_MS,
     consistencyWaitMs: e.WARDEN_CONSISTENCY_WAIT_MS,
     registerRateLimit: { max: e.WARDEN_REGISTER_RATE_LIMIT, windowMs: e.WARDEN_REGISTER_RATE_WINDOW_MS },
+    snapshotIntervalMs: e.WARDEN_SNAPSHOT_INTERVAL_MS,
     faultInjection: e.WARDEN_FAULT_INJECTION,
   };
 }

@@ -10,6 +10,7 @@ import {
   type RelayCheckpointStore,
 } from '@warden/broadcast';
 import type { EventLedger } from '@warden/ledger';
+import type { PermissionProjection } from '@warden/projection';
 import type { Logger } from 'pino';
 import type { NodeIdentity } from '../config/node-identity';
 import type { WardenConfig } from '../config/warden-config';
@@ -35,6 +36,7 @@ export class PermissionPush {
     private readonly identity: NodeIdentity,
     private readonly logger: Logger,
     private readonly metrics: PromMetrics,
+    private readonly projection: PermissionProjection,
   ) {}
 
   async start(): Promise<void> {
@@ -44,6 +46,7 @@ export class PermissionPush {
       broadcaster: this.hub,
       checkpoints: new InMemoryRelayCheckpointStore(await this.ledger.headPosition()),
       onError: (error) => this.logger.error({ err: error }, 'SSE relay error'),
+      seed: () => this.projectionSeed(),
     });
     await this.sseRelay.start();
     if (!this.config.natsUrl) {
@@ -77,6 +80,12 @@ export class PermissionPush {
     await Promise.all(this.natsStarts);
   }
 
+  /** The projection's org states and position, for a relay to start from instead of folding the ledger again. */
+  private projectionSeed() {
+    const state = this.projection.state();
+    return state && { position: state.last.position, orgs: state.orgs.values() };
+  }
+
   private async startNats(url: string): Promise<void> {
     const broadcaster = await NatsPermissionBroadcaster.connect(url, { name: `warden-${this.identity.nodeId}`, waitOnFirstConnect: true });
     if (this.stopped) {
@@ -91,6 +100,7 @@ export class PermissionPush {
       beforePublish: (messages) => this.injectFault(messages),
       onPublished: (messages) => this.metrics.pushPublished(messages.length),
       onError: (error) => this.logger.warn({ err: error }, 'NATS relay: publish failed, retrying'),
+      seed: () => this.projectionSeed(),
     });
     this.nats.relay = relay;
     this.nats.heartbeat = new HeartbeatPublisher({

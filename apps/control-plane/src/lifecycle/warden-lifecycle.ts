@@ -4,13 +4,16 @@ import { EventLedger } from '@warden/ledger';
 import { PermissionProjection, ProjectionRunner } from '@warden/projection';
 import type { Logger } from 'pino';
 import { PermissionPush } from './permission-push';
+import { ProjectionSnapshots } from './projection-snapshots';
 import { PINO_LOGGER } from './tokens';
 
 /**
  * Start-up and shut-down order: the projection catches up with the ledger before the HTTP
- * server takes requests (Nest runs onModuleInit before listen), then permission push starts
+ * server takes requests (Nest runs onModuleInit before listen), starting from its snapshot
+ * when there is a usable one, then permission push starts
  * (SSE relay; NATS in the background). On shutdown, after the server stopped taking
- * requests: push stops, pending decision records are flushed, then the ledger is closed.
+ * requests: push stops, the projection stops and is snapshotted, pending decision records are
+ * flushed, then the ledger is closed.
  */
 @Injectable()
 export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -20,22 +23,26 @@ export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly recorder: DecisionRecorder,
     private readonly ledger: EventLedger,
     private readonly push: PermissionPush,
+    private readonly snapshots: ProjectionSnapshots,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const started = Date.now();
+    await this.snapshots.restore();
     await this.runner.start();
     this.logger.info(
       { position: this.projection.position?.toString() ?? '0', orgs: this.projection.orgCount, ms: Date.now() - started },
       'projection caught up with the ledger',
     );
+    this.snapshots.start();
     await this.push.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.push.stop();
     await this.runner.stop();
+    await this.snapshots.stop();
     await this.recorder.flush();
     await this.ledger.close();
   }
