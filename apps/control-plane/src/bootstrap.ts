@@ -1,3 +1,4 @@
+import { createServer, type RequestListener } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -8,15 +9,21 @@ import { PermissionPush } from './lifecycle/permission-push';
 import { RawJsonDeserializer, RawJsonSerializer } from './nats/raw-json.serdes';
 import { useJsonBodiesOnly } from './http/json-body-parser';
 import { registerSecurityPlugins } from './http/security-plugins';
-import { documentValidateRoute, registerValidateRoute } from './http/validate.route';
+import { createValidateHandler, documentValidateRoute, registerValidateRoute } from './http/validate.route';
+import { ValidateFastPath } from './http/validate.fast-path';
 import { PinoNestLogger } from './observability/pino-logger';
 
 /**
  * Builds the control plane (not yet listening): Fastify adapter with the body limit, the
- * OpenAPI page at /docs. Used by main.ts and by the e2e suites.
+ * OpenAPI page at /docs, and `POST validate` answered ahead of Fastify (ValidateFastPath). Used by main.ts and by the e2e suites.
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: options.config.http.bodyLimitBytes, logger: false });
+  const fastPath = new ValidateFastPath(options.config.http.bodyLimitBytes, options.logger);
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.config.http.bodyLimitBytes,
+    logger: false,
+    serverFactory: (fastify: RequestListener) => createServer(fastPath.listener(fastify)),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: new PinoNestLogger(options.logger),
     abortOnError: false,
@@ -24,7 +31,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   useJsonBodiesOnly(app.getHttpAdapter().getInstance());
   await registerSecurityPlugins(app, options.config);
-  registerValidateRoute(app);
+  const validate = createValidateHandler(app);
+  registerValidateRoute(app, validate);
+  fastPath.attach(validate);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -17,9 +17,18 @@ export function useJsonBodiesOnly(fastify: FastifyInstance): void {
       return;
     }
     try {
-      done(null, secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
-    } catch {
-      done(new WardenError('invalid', 'invalid_json', 'the request body is not valid JSON'), undefined);
+      done(null, parseJsonBody(text));
+    } catch (error) {
+      done(error as Error, undefined);
     }
   });
+}
+
+/** Parses a JSON request body, refusing prototype-poisoning keys; throws `invalid_json`. */
+export function parseJsonBody(text: string): unknown {
+  try {
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    throw new WardenError('invalid', 'invalid_json', 'the request body is not valid JSON');
+  }
 }

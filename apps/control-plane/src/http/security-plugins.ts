@@ -11,7 +11,7 @@ import { RateLimited, RegisterAllowance } from './register-allowance';
  * kind of content and framing; `no-store` because answers hold keys (org/create, org/keys)
  * and permission state that must never be served from a cache.
  */
-const API_HEADERS: Readonly<Record<string, string>> = {
+export const API_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',

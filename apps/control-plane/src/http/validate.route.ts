@@ -13,32 +13,40 @@ import { RequestValidationError } from './error-body';
 
 export const VALIDATE_PATH = '/api/v1/devices/validate';
 
+/** Answers one `POST validate` from its `x-org-key` header and parsed body; throws WardenErrors (401, 400, 503). */
+export type ValidateHandler = (orgKey: string | string[] | undefined, body: unknown) => Promise<ReturnType<typeof validateEnvelope>>;
+
 /**
- * `POST /api/v1/devices/validate`, the hot path, as a route of its own on the Fastify
- * instance rather than a Nest controller method: every runtime calls it before every unit of
- * work, and Nest's per-request pipeline (guard and pipe lookup, param factories, the
- * observable around the handler) cost more than the rest of the route put together outside
- * the ledger (bench:validate). It does exactly what the controller route did, with the same
- * parts: the org-key authentication of OrgKeyGuard, the zod schema of ValidateDto with the
- * pipe's RequestValidationError, ValidationService, validateEnvelope; errors thrown here
- * reach the same exception filter (Nest installs it as Fastify's error handler), and the
- * instance's hooks (security headers) apply as to every route.
+ * The whole of `POST /api/v1/devices/validate` but the HTTP framing, with the parts every
+ * other route uses: OrgKeyGuard's authentication, ValidateDto's zod schema with the
+ * validation pipe's error, ValidationService, validateEnvelope.
  */
-export function registerValidateRoute(app: NestFastifyApplication): void {
+export function createValidateHandler(app: NestFastifyApplication): ValidateHandler {
   const projection = app.get(PermissionProjection);
   const validation = app.get(ValidationService);
   const ids = app.get(IdSource);
   const { consistencyWaitMs } = app.get<WardenConfig>(WARDEN_CONFIG);
   const schema = ValidateDto.schema;
-  app.getHttpAdapter().getInstance().post(VALIDATE_PATH, async (request: FastifyRequest) => {
-    const principal = authenticateOrgKey(projection, request.headers['x-org-key']);
-    const parsed = schema.safeParse(request.body);
+  return async (orgKey, body) => {
+    const principal = authenticateOrgKey(projection, orgKey);
+    const parsed = schema.safeParse(body);
     if (!parsed.success) throw new RequestValidationError(parsed.error);
     const { deviceId, consistencyToken } = parsed.data;
     const consistency = consistencyToken === undefined ? undefined : { position: BigInt(consistencyToken), waitMs: consistencyWaitMs };
     const result = await validation.validate(principal, deviceId, ids.uuid(), consistency);
     return validateEnvelope(deviceId, result, principal.orgId);
-  });
+  };
+}
+
+/**
+ * The route on the Fastify instance (not a Nest controller method: Nest's per-request
+ * pipeline cost more than the rest of the route outside the ledger). Most requests never
+ * reach it: ValidateFastPath answers them before Fastify; this route takes the rest (query
+ * strings, other content types, chunked bodies) with Fastify's usual handling, and its
+ * errors reach the same exception filter as every route.
+ */
+export function registerValidateRoute(app: NestFastifyApplication, handle: ValidateHandler): void {
+  app.getHttpAdapter().getInstance().post(VALIDATE_PATH, (request: FastifyRequest) => handle(request.headers['x-org-key'], request.body));
 }
 
 /** Adds the route to the OpenAPI document (Nest documents its controllers only). */
