@@ -27,7 +27,11 @@ type ReadCall = ServerWritableStream<ReadReq, ReadResp>;
 
 /** Options of {@link EventStoreTestServer.start}. */
 export interface EventStoreTestServerOptions {
-  /** Commit (= prepare) position of the first event (default 0n); may exceed 2^53. */
+  /**
+   * Commit (= prepare) position of the first event (default 1n, as on a real server, where
+   * no user event sits at 0: the ledger's reads start *after* a position, so an event at 0
+   * would never be read); may exceed 2^53.
+   */
   firstPosition?: bigint;
   /** Distance between the positions of consecutive events (default 1n). */
   positionStep?: bigint;
@@ -57,7 +61,7 @@ export class EventStoreTestServer {
 
   /** Starts a server on 127.0.0.1 and a random free port. */
   static async start(options: EventStoreTestServerOptions = {}): Promise<EventStoreTestServer> {
-    const data = new EventStoreTestData(options.firstPosition ?? 0n, options.positionStep ?? 1n);
+    const data = new EventStoreTestData(options.firstPosition ?? 1n, options.positionStep ?? 1n);
     const server = new EventStoreTestServer(data, 0);
     await server.listen();
     return server;
