@@ -31,6 +31,9 @@ describe('device lifecycle over HTTP (SQLite ledger)', () => {
       overLimit: false,
       softGraceWindow: false,
     });
+    // Like every command, it answers the ledger position of its event (a consistency token).
+    const afterRegister = await cp.ledger.readStream(orgStream(orgId));
+    expect(registered.body.position).toBe(afterRegister[afterRegister.length - 1]!.position.toString());
     expect((await org.post('/api/v1/devices/register', { deviceId: 'agent-01' })).body.status).toBe('exists');
 
     const allowed = await org.post('/api/v1/devices/validate', { deviceId: 'agent-01' });

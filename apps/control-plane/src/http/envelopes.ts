@@ -73,6 +73,7 @@ export function registerEnvelope(deviceId: string, result: CommandResult, reques
       handler: 'devices/register',
       deviceId,
       orgId,
+      position: positionText(result.position),
       ...usageFields(result.state),
       ...(mapped.error ? { error: mapped.error, request_id: requestId } : {}),
     },
