@@ -1,9 +1,13 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { deviceIdSchema } from './common.schemas';
+import { deviceIdSchema, positionTextSchema } from './common.schemas';
 
-const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' });
-const position = z.string().regex(/^\d{1,20}$/, 'must be a ledger position (decimal digits)');
+/**
+ * An ISO 8601 time, normalised to UTC (`…Z`, milliseconds): recorded times are compared with
+ * it as text, and `2026-11-24T01:00:00+05:00` must sort as the 20:00Z it is, not after 23:00Z.
+ */
+const isoTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).transform((text) => new Date(text).toISOString());
+const position = positionTextSchema('must be a ledger position (decimal digits)');
 
 export class AuditDecisionsQueryDto extends createZodDto(
   z.strictObject({

@@ -22,3 +22,17 @@ export const deviceIdsSchema = z
   .array(deviceIdSchema)
   .min(1, 'deviceIds must name at least one device')
   .max(BATCH_MAX, `at most ${BATCH_MAX} deviceIds per batch`);
+
+/**
+ * A ledger position as a decimal string. Positions are signed 64-bit integers in every ledger
+ * adapter (SQLite cannot even bind a larger one), so a bigger number is bad input, not a
+ * position this or any replica could ever reach.
+ */
+const POSITION_MAX = 2n ** 63n - 1n;
+const POSITION_TEXT = /^\d{1,20}$/;
+export function positionTextSchema(message: string) {
+  return z
+    .string()
+    .regex(POSITION_TEXT, message)
+    .refine((text) => !POSITION_TEXT.test(text) || BigInt(text) <= POSITION_MAX, `${message}; at most ${POSITION_MAX}`);
+}

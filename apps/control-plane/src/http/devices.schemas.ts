@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { deviceIdSchema, deviceIdsSchema, labelsSchema, reasonSchema } from './common.schemas';
+import { deviceIdSchema, deviceIdsSchema, labelsSchema, positionTextSchema, reasonSchema } from './common.schemas';
 
 export class RegisterDeviceDto extends createZodDto(
   z.strictObject({ deviceId: deviceIdSchema, labels: labelsSchema.optional() }),
@@ -11,7 +11,7 @@ export class DeviceIdDto extends createZodDto(z.strictObject({ deviceId: deviceI
 export class DeviceIdQueryDto extends createZodDto(z.object({ deviceId: deviceIdSchema })) {}
 
 /** A ledger position a command answered: validate waits until this replica has reached it. */
-export const consistencyTokenSchema = z.string().regex(/^\d{1,20}$/, 'consistencyToken must be a position (decimal digits)');
+export const consistencyTokenSchema = positionTextSchema('consistencyToken must be a position (decimal digits)');
 
 export class ValidateDto extends createZodDto(
   z.strictObject({ deviceId: deviceIdSchema, consistencyToken: consistencyTokenSchema.optional() }),
