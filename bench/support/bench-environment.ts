@@ -21,6 +21,8 @@ export async function startBenchEnvironment(env: Record<string, string> = {}): P
     NATS_URL: nats.url,
     WARDEN_ADMIN_TOKEN: BENCH_ADMIN_TOKEN,
     WARDEN_LOG_LEVEL: 'info',
+    // The benchmarks register their runtimes with one key: the per-key register limit is not what they measure.
+    WARDEN_REGISTER_RATE_LIMIT: '0',
     ...env,
   });
   // The permission stream exists once the NATS relay has caught up; leases need it.
