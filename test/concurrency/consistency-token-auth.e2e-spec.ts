@@ -14,10 +14,9 @@ jest.setTimeout(120_000);
  * an org just created on A although the validate carried A's position; and, the other way
  * round, B accepts a key revoked on A although the request carries the revocation's position.
  *
- * KNOWN BUG, not fixed here (the validate route and the org-key guard are being reworked): both
- * authenticate the key before the token wait. The fix: read the token first, wait for the
- * projection to reach it (the same withTimeout / not_caught_up as ValidationService), then
- * authenticate. These tests are `.failing` until then: when they start to fail, drop `.failing`.
+ * Fixed: the validate handler and OrgKeyGuard now wait for the projection to reach the
+ * token (reachConsistencyToken: the same withTimeout / not_caught_up as ValidationService)
+ * before they authenticate the key.
  *
  * B polls the shared SQLite file only every 1.5 s here, so it is reliably behind A when asked.
  */
@@ -46,7 +45,7 @@ describe('consistency token and key authentication across replicas', () => {
     return { orgKey, onA, runtime };
   }
 
-  it.failing.each(['POST', 'GET'])('authenticates (%s validate on B) a key created on A when the request carries the position that created it', async (method) => {
+  it.each(['POST', 'GET'])('authenticates (%s validate on B) a key created on A when the request carries the position that created it', async (method) => {
     const { orgKey } = await createOrg(new WardenHttp(a.url), ADMIN_TOKEN);
     const onA = new WardenHttp(a.url).withKey(orgKey);
     expect((await onA.post('/api/v1/devices/register', { deviceId: 'fresh-1' })).status).toBe(200);
@@ -62,7 +61,7 @@ describe('consistency token and key authentication across replicas', () => {
     expect(answer.body).toMatchObject({ allowed: false, code: 'DEVICE_REVOKED' });
   });
 
-  it.failing.each(['POST', 'GET'])('refuses (%s validate on B) a key revoked on A when the request carries the revocation position', async (method) => {
+  it.each(['POST', 'GET'])('refuses (%s validate on B) a key revoked on A when the request carries the revocation position', async (method) => {
     const { onA, runtime } = await orgKnownToB();
     const onB = new WardenHttp(b.url).withKey(runtime.key);
     expect((await onB.post('/api/v1/devices/validate', { deviceId: 'dev-1' })).body.allowed).toBe(true);

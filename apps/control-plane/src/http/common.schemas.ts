@@ -28,8 +28,8 @@ export const deviceIdsSchema = z
  * adapter (SQLite cannot even bind a larger one), so a bigger number is bad input, not a
  * position this or any replica could ever reach.
  */
-const POSITION_MAX = 2n ** 63n - 1n;
-const POSITION_TEXT = /^\d{1,20}$/;
+export const POSITION_MAX = 2n ** 63n - 1n;
+export const POSITION_TEXT = /^\d{1,20}$/;
 export function positionTextSchema(message: string) {
   return z
     .string()

@@ -6,6 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { WARDEN_CONFIG } from '../lifecycle/tokens';
 import type { WardenConfig } from '../config/warden-config';
+import { consistencyTokenOf, reachConsistencyToken } from './auth/consistency-wait';
 import { authenticateOrgKey } from './auth/org-key.authenticator';
 import { ValidateDto } from './devices.schemas';
 import { validateEnvelope } from './envelopes';
@@ -18,8 +19,8 @@ export type ValidateHandler = (orgKey: string | string[] | undefined, body: unkn
 
 /**
  * The whole of `POST /api/v1/devices/validate` but the HTTP framing, with the parts every
- * other route uses: OrgKeyGuard's authentication, ValidateDto's zod schema with the
- * validation pipe's error, ValidationService, validateEnvelope.
+ * other route uses: OrgKeyGuard's consistency wait and authentication, ValidateDto's zod
+ * schema with the validation pipe's error, ValidationService, validateEnvelope.
  */
 export function createValidateHandler(app: NestFastifyApplication): ValidateHandler {
   const projection = app.get(PermissionProjection);
@@ -28,6 +29,7 @@ export function createValidateHandler(app: NestFastifyApplication): ValidateHand
   const { consistencyWaitMs } = app.get<WardenConfig>(WARDEN_CONFIG);
   const schema = ValidateDto.schema;
   return async (orgKey, body) => {
+    await reachConsistencyToken(projection, consistencyTokenOf(body), consistencyWaitMs);
     const principal = authenticateOrgKey(projection, orgKey);
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new RequestValidationError(parsed.error);

@@ -9,6 +9,8 @@ export const RequireAdminKey = () => SetMetadata(REQUIRED_SCOPE, 'admin');
 export interface AuthenticatedRequest {
   principal?: KeyPrincipal;
   headers: Record<string, string | string[] | undefined>;
+  body?: unknown;
+  query?: unknown;
 }
 
 /** The caller's key principal, set by OrgKeyGuard. */
