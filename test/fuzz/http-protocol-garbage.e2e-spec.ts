@@ -93,14 +93,12 @@ describe('HTTP garbage below the API', () => {
   });
 
   /**
-   * Known, not fixed here: these answers come from Fastify's default clientErrorHandler (Node
-   * parser errors, e.g. 431 for headers over 16 KB, 400 for a NUL in a header) and its
-   * FST_ERR_BAD_URL answer (a malformed percent escape in the path), which are built before
-   * any warden code runs: `{"error":"Bad Request","message":"Client Error","statusCode":400}`.
-   * The fix is two FastifyAdapter options in bootstrap.ts (`clientErrorHandler` and
-   * `frameworkErrors`), see the fuzz report. When that lands, this test fails: drop `.failing`.
+   * Node parser errors (431 for headers over 16 KB, 400 for a NUL in a header) and Fastify's
+   * FST_ERR_BAD_URL (a malformed percent escape in the path) happen before any route; they
+   * used to get Fastify's own body (`{"error":"Bad Request","message":"Client Error",...}`).
+   * Fixed by the adapter's clientErrorHandler and frameworkErrors (http/protocol-errors.ts).
    */
-  it.failing('answers parser and router errors in the error contract too', async () => {
+  it('answers parser and router errors in the error contract too', async () => {
     const cases = [
       Buffer.from(`GET /api/v1/devi%ZZces HTTP/1.1\r\nhost: x\r\nx-org-key: ${orgKey}\r\nconnection: close\r\n\r\n`, 'latin1'),
       Buffer.from(`GET /api/v1/usage HTTP/1.1\r\nhost: x\r\nx-org-key: ${'k'.repeat(20_000)}\r\nconnection: close\r\n\r\n`, 'latin1'),

@@ -11,6 +11,7 @@ import { useJsonBodiesOnly } from './http/json-body-parser';
 import { registerSecurityPlugins } from './http/security-plugins';
 import { createValidateHandler, documentValidateRoute, registerValidateRoute } from './http/validate.route';
 import { ValidateFastPath } from './http/validate.fast-path';
+import { answerClientError, answerFrameworkError } from './http/protocol-errors';
 import { PinoNestLogger } from './observability/pino-logger';
 
 /**
@@ -23,6 +24,8 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
     bodyLimit: options.config.http.bodyLimitBytes,
     logger: false,
     serverFactory: (fastify: RequestListener) => createServer(fastPath.listener(fastify)),
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), adapter, {
     logger: new PinoNestLogger(options.logger),

@@ -33,6 +33,7 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   429: 'rate_limited',
+  431: 'headers_too_large',
 };
 
 /** Raised by the validation pipe with the zod error of a request body or query. */
