@@ -3,11 +3,12 @@
  * warm-up) against POST /api/v1/devices/validate with durable decision records on SQLite,
  * over a projection of BENCH_DEVICES (100,000) devices, a random device per request; and in
  * the same run a bare node:http server that parses the same body. Reports req/s, p50/p99
- * latency and server CPU microseconds per request (from /proc), and their ratios.
+ * latency and server CPU microseconds per request (from /proc), and their ratios, over
+ * BENCH_ROUNDS (3) alternating rounds (the machine is shared: one pair can be off).
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,10 +17,12 @@ import { orgStream, SqliteEventLedger, type NewEvent } from '@warden/ledger';
 import { spawnControlPlane } from '../test/support/control-plane.process';
 import { machineDescription } from './support/bench-environment';
 import { childPids, processCpuMicros } from './support/process-cpu';
+import { writeResult } from './support/results';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 100_000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ORG_KEY = 'org_bench_validate_key_0123456789';
 const AT = '2030-01-01T00:00:00.000Z';
 
@@ -87,42 +90,57 @@ async function bareServer(): Promise<{ url: string; pid: number; stop: () => voi
   return { url: line.replace('listening on ', ''), pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
+async function runWarden(dataDir: string): Promise<Run> {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const warden = await spawnControlPlane({ WARDEN_DATA_DIR: dataDir, WARDEN_LOG_LEVEL: 'info', WARDEN_ADMIN_TOKEN: 'bench-admin-token-0123456789' }, profile);
+  try {
+    const serverPid = childPids(warden.process.pid!)[0]!;
+    return await load('warden validate (durable records, SQLite)', `${warden.url}/api/v1/devices/validate`, { 'x-org-key': ORG_KEY }, serverPid);
+  } finally {
+    await warden.stop();
+  }
+}
+
+async function runBare(): Promise<Run> {
+  const bare = await bareServer();
+  try {
+    return await load('bare node:http (parse + small JSON)', bare.url, {}, bare.pid);
+  } finally {
+    bare.stop();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** BENCH_ROUNDS (3) rounds of warden then bare, each round's ratio from its own pair; the median round is the headline. */
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-validate-bench-'));
   try {
     await seed(dataDir);
-    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    const warden = await spawnControlPlane({ WARDEN_DATA_DIR: dataDir, WARDEN_LOG_LEVEL: 'info', WARDEN_ADMIN_TOKEN: 'bench-admin-token-0123456789' }, profile);
-    let wardenRun: Run;
-    try {
-      const serverPid = childPids(warden.process.pid!)[0]!;
-      wardenRun = await load('warden validate (durable records, SQLite)', `${warden.url}/api/v1/devices/validate`, { 'x-org-key': ORG_KEY }, serverPid);
-    } finally {
-      await warden.stop();
+    const rounds: { warden: Run; bare: Run; ratio: number }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const warden = await runWarden(dataDir);
+      const bare = await runBare();
+      rounds.push({ warden, bare, ratio: warden.cpuMicrosPerRequest / bare.cpuMicrosPerRequest });
     }
-    const bare = await bareServer();
-    let bareRun: Run;
-    try {
-      bareRun = await load('bare node:http (parse + small JSON)', bare.url, {}, bare.pid);
-    } finally {
-      bare.stop();
-    }
-    const row = (r: Run) => `| ${r.name} | ${Math.round(r.rps).toLocaleString()} | ${r.p50} | ${r.p99} | ${r.cpuMicrosPerRequest.toFixed(1)} | ${r.errors + r.non2xx} |`;
+    const headline = rounds.find((round) => round.ratio === median(rounds.map((r) => r.ratio)))!;
+    const row = (round: number, r: Run) =>
+      `| ${round + 1} | ${r.name} | ${Math.round(r.rps).toLocaleString()} | ${r.p50} | ${r.p99} | ${r.cpuMicrosPerRequest.toFixed(1)} | ${r.errors + r.non2xx} |`;
     const table = [
-      `bench:validate on ${machineDescription()}: ${CONNECTIONS} connections, ${DURATION} s, ${DEVICES.toLocaleString()} devices (${new Date().toISOString()})`,
+      `bench:validate on ${machineDescription()}: ${CONNECTIONS} connections, ${DURATION} s per run, ${DEVICES.toLocaleString()} devices, ${ROUNDS} rounds (${new Date().toISOString()})`,
       '',
-      '| server | req/s | p50 ms | p99 ms | server CPU µs/request | errors + non-2xx |',
-      '|---|---|---|---|---|---|',
-      row(wardenRun),
-      row(bareRun),
+      '| round | server | req/s | p50 ms | p99 ms | server CPU µs/request | errors + non-2xx |',
+      '|---|---|---|---|---|---|---|',
+      ...rounds.flatMap((r, i) => [row(i, r.warden), row(i, r.bare)]),
       '',
-      `CPU per request: ${(wardenRun.cpuMicrosPerRequest / bareRun.cpuMicrosPerRequest).toFixed(2)}x the bare baseline (target <= 2.0x); ` +
-        `p99 ${wardenRun.p99} ms (target <= 5); ${Math.round(wardenRun.rps).toLocaleString()} validations/s (target >= 25,000)`,
+      `CPU per request, warden / bare of the same round: ${rounds.map((r) => `${r.ratio.toFixed(2)}x`).join(', ')} (median ${headline.ratio.toFixed(2)}x; target <= 2.0x); ` +
+        `median round: p99 ${headline.warden.p99} ms (target <= 5), ${Math.round(headline.warden.rps).toLocaleString()} validations/s (target >= 25,000)`,
     ].join('\n');
     console.log(table);
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(join(__dirname, 'results', 'validate.md'), `${table}\n`);
-    writeFileSync(join(__dirname, 'results', 'validate.json'), `${JSON.stringify({ machine: machineDescription(), devices: DEVICES, warden: wardenRun, bare: bareRun }, null, 2)}\n`);
+    writeResult('validate', { table, json: { machine: machineDescription(), devices: DEVICES, connections: CONNECTIONS, durationSeconds: DURATION, rounds, medianRatio: headline.ratio } });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
