@@ -46,6 +46,8 @@ describe('restart', () => {
       let orgKey: string;
       try {
         expect(first.output.join('\n')).toContain('permission changes are pushed over SSE only');
+        // The built bundle finds the SQLite driver for its WAL checkpoint worker.
+        expect(first.output.find((line) => line.includes('projection caught up'))).toContain('"walCheckpointsInBackground":true');
         const tokenLine = first.output.findIndex((line) => line.includes('generated the admin token'));
         expect(tokenLine).toBeGreaterThanOrEqual(0);
         const adminToken = first.output.slice(tokenLine + 1).find((line) => line.trim().startsWith('adm_'))!.trim();

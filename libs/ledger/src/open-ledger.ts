@@ -12,6 +12,8 @@ export interface LedgerSelection {
   readonly eventStoreUrl?: string;
   /** SQLite only: how often idle subscriptions look for other processes' writes. */
   readonly sqlitePollMs?: number;
+  /** SQLite only: WAL checkpoints in a background worker this often (the control plane); unset: SQLite's own. */
+  readonly sqliteCheckpointMs?: number;
 }
 
 /** The SQLite ledger file of a data dir. */
@@ -23,7 +25,11 @@ export function sqliteLedgerPath(dataDir: string): string {
 export async function openLedger(selection: LedgerSelection): Promise<EventLedger> {
   switch (selection.kind) {
     case 'sqlite':
-      return SqliteEventLedger.open({ path: sqliteLedgerPath(selection.dataDir), pollIntervalMs: selection.sqlitePollMs });
+      return SqliteEventLedger.open({
+        path: sqliteLedgerPath(selection.dataDir),
+        pollIntervalMs: selection.sqlitePollMs,
+        checkpointIntervalMs: selection.sqliteCheckpointMs,
+      });
     case 'memory':
       return new InMemoryEventLedger();
     case 'eventstoredb':

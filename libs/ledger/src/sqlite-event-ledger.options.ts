@@ -16,6 +16,11 @@ export interface SqliteEventLedgerOptions {
   busyTimeoutMs?: number;
   /** Subscriptions re-read this often while idle, to see other processes' writes (default: off). */
   pollIntervalMs?: number;
+  /**
+   * When set (> 0), WAL checkpoints run in a worker thread this often instead of inside the
+   * commit that crosses SQLite's threshold (SqliteWalCheckpointer). Default: SQLite's own.
+   */
+  checkpointIntervalMs?: number;
   /** Page size of subscriptions (default 500). */
   subscriptionPageSize?: number;
 }

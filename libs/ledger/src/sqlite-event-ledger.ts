@@ -21,6 +21,7 @@ import { toLedgerError } from './sqlite-errors';
 import type { SqliteEventLedgerOptions, SqliteSyncLevel } from './sqlite-event-ledger.options';
 import { prepareSqliteFile } from './sqlite-schema';
 import { type SqliteStatements, prepareStatements, readPrefix } from './sqlite-statements';
+import { SqliteWalCheckpointer } from './sqlite-wal-checkpointer';
 import { type StoredEventRow, toRecordedEvent } from './stored-event';
 import { DECISIONS_STREAM_PREFIX } from './stream-names';
 import { SubscriptionRegistry } from './subscription-registry';
@@ -42,6 +43,7 @@ export class SqliteEventLedger extends EventLedger {
   private readonly readTx: Transaction<(read: () => unknown) => unknown>;
   private sync: SqliteSyncLevel = 'full';
   private closed = false;
+  private checkpointer: SqliteWalCheckpointer | undefined;
 
   private constructor(
     private readonly db: Database,
@@ -64,7 +66,9 @@ export class SqliteEventLedger extends EventLedger {
     try {
       db = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs ?? 50 });
       prepareSqliteFile(db, options.firstPosition);
-      return new SqliteEventLedger(db, options);
+      const ledger = new SqliteEventLedger(db, options);
+      if (options.checkpointIntervalMs) ledger.checkpointer = SqliteWalCheckpointer.start(db, options.path, options.checkpointIntervalMs);
+      return ledger;
     } catch (error) {
       db?.close();
       throw toLedgerError(error, `open ${options.path}`);
@@ -129,11 +133,17 @@ export class SqliteEventLedger extends EventLedger {
     return row.position ?? undefined;
   }
 
+  /** Resolves whether WAL checkpoints run in the background worker once it has started (false: inside commits, SQLite's default). */
+  async checkpointsInBackground(): Promise<boolean> {
+    return this.checkpointer ? (await this.checkpointer.started) && this.checkpointer.running : false;
+  }
+
   /** Stops the subscriptions, then closes the connection. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.subscriptions.closeAll();
+    await this.checkpointer?.stop();
     this.db.close();
   }
 

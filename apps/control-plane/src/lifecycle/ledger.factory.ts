@@ -8,5 +8,6 @@ export function openLedger(config: WardenConfig): Promise<EventLedger> {
     dataDir: config.dataDir,
     eventStoreUrl: config.eventStoreUrl,
     sqlitePollMs: config.sqlitePollMs,
+    sqliteCheckpointMs: config.sqliteCheckpointMs || undefined,
   });
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DecisionRecorder } from '@warden/enforcement';
-import { EventLedger } from '@warden/ledger';
+import { EventLedger, SqliteEventLedger } from '@warden/ledger';
 import { PermissionProjection, ProjectionRunner } from '@warden/projection';
 import type { Logger } from 'pino';
 import { PermissionPush } from './permission-push';
@@ -31,8 +31,9 @@ export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
     const started = Date.now();
     await this.snapshots.restore();
     await this.runner.start();
+    const walCheckpoints = this.ledger instanceof SqliteEventLedger ? { walCheckpointsInBackground: await this.ledger.checkpointsInBackground() } : {};
     this.logger.info(
-      { position: this.projection.position?.toString() ?? '0', orgs: this.projection.orgCount, ms: Date.now() - started },
+      { position: this.projection.position?.toString() ?? '0', orgs: this.projection.orgCount, ms: Date.now() - started, ...walCheckpoints },
       'projection caught up with the ledger',
     );
     this.snapshots.start();
