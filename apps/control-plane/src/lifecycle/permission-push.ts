@@ -82,6 +82,7 @@ export class PermissionPush {
 
   /** The projection's org states and position, for a relay to start from instead of folding the ledger again. */
   private projectionSeed() {
+    if (this.projection.failed) return undefined;
     const state = this.projection.state();
     return state && { position: state.last.position, orgs: state.orgs.values() };
   }
