@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { ControlPlaneProcess } from '../support/control-plane.process';
+import { watchControlPlane, type ControlPlaneProcess } from '../support/control-plane.process';
 
 const REPO_ROOT = join(__dirname, '../..');
-const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 
 /**
  * Copies the control-plane bundle a running server was started from (its entry file, read
@@ -34,32 +32,5 @@ export function spawnPinnedControlPlane(bundle: string, env: Record<string, stri
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output: string[] = [];
-  let waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code, signal) => {
-      exitCode = code ?? (signal === 'SIGKILL' ? 137 : signal === 'SIGTERM' ? 143 : null);
-      resolve(exitCode);
-    }),
-  );
-  const waitForOutput = (pattern: RegExp): Promise<string> => {
-    const seen = output.find((line) => pattern.test(line));
-    return seen !== undefined ? Promise.resolve(seen) : new Promise((resolve) => waiters.push({ pattern, resolve }));
-  };
-  const stop = (): Promise<number | null> => {
-    if (exitCode === undefined) child.kill('SIGTERM');
-    return exited;
-  };
-  return new Promise((resolve, reject) => {
-    const onLine = (line: string) => {
-      output.push(line);
-      waiters = waiters.filter((waiter) => (waiter.pattern.test(line) ? (waiter.resolve(line), false) : true));
-      const match = LISTENING.exec(line);
-      if (match) resolve({ url: match[1]!, process: child, output, waitForOutput, stop });
-    };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
-    void exited.then((code) => reject(new Error(`pinned control plane exited (${code}) before listening:\n${output.join('\n')}`)));
-  });
+  return watchControlPlane(child, 'pinned control plane');
 }

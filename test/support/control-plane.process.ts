@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -26,13 +27,22 @@ export function spawnControlPlane(env: Record<string, string>, nodeArgs: readonl
     env: { ...process.env, WARDEN_HTTP_HOST: '127.0.0.1', WARDEN_HTTP_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watchControlPlane(child, 'control plane');
+}
+
+/**
+ * Follows a control-plane child process (stdout and stderr piped): collects its output and
+ * resolves once it logs that it is listening; rejects if it exits first. An exit by a signal
+ * reports 128 + the signal number, as the npm start wrapper does.
+ */
+export function watchControlPlane(child: ChildProcess, label: string): Promise<ControlPlaneProcess> {
   const output: string[] = [];
   let waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   let exitCode: number | null | undefined;
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      resolve(code);
+    child.once('exit', (code, signal) => {
+      exitCode = code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : null);
+      resolve(exitCode);
     }),
   );
   const waitForOutput = (pattern: RegExp): Promise<string> => {
@@ -52,6 +62,6 @@ export function spawnControlPlane(env: Record<string, string>, nodeArgs: readonl
     };
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);
-    void exited.then((code) => reject(new Error(`control plane exited (${code}) before listening:\n${output.join('\n')}`)));
+    void exited.then((code) => reject(new Error(`${label} exited (${code}) before listening:\n${output.join('\n')}`)));
   });
 }
