@@ -16,7 +16,8 @@ import { PinoNestLogger } from './observability/pino-logger';
 
 /**
  * Builds the control plane (not yet listening): Fastify adapter with the body limit, the
- * OpenAPI page at /docs, and `POST validate` answered ahead of Fastify (ValidateFastPath). Used by main.ts and by the e2e suites.
+ * OpenAPI page at /docs, and `POST validate` answered ahead of Fastify (ValidateFastPath).
+ * Used by main.ts and by the e2e suites.
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
   const fastPath = new ValidateFastPath(options.config.http.bodyLimitBytes, options.logger);

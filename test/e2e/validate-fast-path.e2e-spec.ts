@@ -1,0 +1,52 @@
+import { decisionsStream } from '@warden/ledger';
+import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
+import { createOrg, WardenHttp, type JsonResponse } from '../support/http-client';
+
+const FAST = '/api/v1/devices/validate';
+/** A query string sends the same request past the fast path, to the Fastify route. */
+const ROUTE = '/api/v1/devices/validate?via=fastify';
+const HEADERS = ['content-type', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'content-security-policy', 'cache-control'];
+
+function comparable(response: JsonResponse) {
+  const { request_id: _requestId, ...body } = (typeof response.body === 'object' ? response.body : { text: response.body }) as Record<string, unknown>;
+  return { status: response.status, body, headers: Object.fromEntries(HEADERS.map((name) => [name, response.headers.get(name)])) };
+}
+
+describe('POST validate ahead of Fastify (fast path) and as the Fastify route', () => {
+  let cp: RunningControlPlane;
+  let http: WardenHttp;
+  let org: WardenHttp;
+
+  beforeAll(async () => {
+    cp = await startControlPlane();
+    http = new WardenHttp(cp.url);
+    org = http.withKey((await createOrg(http, ADMIN_TOKEN)).orgKey);
+    await org.post('/api/v1/devices/register', { deviceId: 'ok-1' });
+    await org.post('/api/v1/devices/register', { deviceId: 'gone-1' });
+    await org.post('/api/v1/devices/revoke', { deviceId: 'gone-1' });
+  });
+  afterAll(() => cp.close({ removeData: true }));
+
+  it.each([
+    ['an allowed device', () => org.post(FAST, { deviceId: 'ok-1' }), () => org.post(ROUTE, { deviceId: 'ok-1' })],
+    ['a revoked device', () => org.post(FAST, { deviceId: 'gone-1' }), () => org.post(ROUTE, { deviceId: 'gone-1' })],
+    ['an unknown device', () => org.post(FAST, { deviceId: 'nope' }), () => org.post(ROUTE, { deviceId: 'nope' })],
+    ['no key', () => http.post(FAST, { deviceId: 'ok-1' }), () => http.post(ROUTE, { deviceId: 'ok-1' })],
+    ['a wrong key', () => http.withKey('org_wrong').post(FAST, { deviceId: 'ok-1' }), () => http.withKey('org_wrong').post(ROUTE, { deviceId: 'ok-1' })],
+    ['a bad body', () => org.post(FAST, { deviceId: '' }), () => org.post(ROUTE, { deviceId: '' })],
+    ['an unknown field', () => org.post(FAST, { deviceId: 'ok-1', x: 1 }), () => org.post(ROUTE, { deviceId: 'ok-1', x: 1 })],
+    ['invalid JSON', () => org.post(FAST, '{"deviceId":'), () => org.post(ROUTE, '{"deviceId":')],
+    ['a token past the 64-bit range', () => org.post(FAST, { deviceId: 'ok-1', consistencyToken: '99999999999999999999' }), () => org.post(ROUTE, { deviceId: 'ok-1', consistencyToken: '99999999999999999999' })],
+  ])('answers %s the same way on both', async (_case, fast, route) => {
+    const [viaFastPath, viaRoute] = [await fast(), await route()];
+    expect(comparable(viaFastPath)).toEqual(comparable(viaRoute));
+  });
+
+  it('puts a decision on the record for each validate, whichever way it came', async () => {
+    const fast = await org.post(FAST, { deviceId: 'ok-1' });
+    const route = await org.post(ROUTE, { deviceId: 'ok-1' });
+    const nodeId = (await http.get('/health')).body.nodeId as string;
+    const recorded = (await cp.ledger.readStream(decisionsStream(nodeId))).map((event) => event.eventId);
+    expect(recorded).toEqual(expect.arrayContaining([fast.body.request_id, route.body.request_id]));
+  });
+});
