@@ -50,3 +50,20 @@ describe('POST validate ahead of Fastify (fast path) and as the Fastify route', 
     expect(recorded).toEqual(expect.arrayContaining([fast.body.request_id, route.body.request_id]));
   });
 });
+
+describe('HEAD requests', () => {
+  it('are not answered by GET routes: a HEAD of the legacy validate decides and records nothing', async () => {
+    const cp = await startControlPlane();
+    try {
+      const http = new WardenHttp(cp.url);
+      const org = http.withKey((await createOrg(http, ADMIN_TOKEN)).orgKey);
+      await org.post('/api/v1/devices/register', { deviceId: 'ok-1' });
+      const head = await cp.ledger.headPosition();
+      const answer = await org.request('HEAD', '/api/v1/devices/validate?deviceId=ok-1');
+      expect(answer.status).toBe(404);
+      expect(await cp.ledger.headPosition()).toBe(head);
+    } finally {
+      await cp.close({ removeData: true });
+    }
+  });
+});

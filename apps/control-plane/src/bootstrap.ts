@@ -24,6 +24,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const adapter = new FastifyAdapter({
     bodyLimit: options.config.http.bodyLimitBytes,
     logger: false,
+    // No automatic HEAD twin of every GET: a HEAD of the legacy validate would decide and
+    // record a decision whose answer nobody sees, and a HEAD of the SSE watch would open one.
+    exposeHeadRoutes: false,
     serverFactory: (fastify: RequestListener) => createServer(fastPath.listener(fastify)),
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
