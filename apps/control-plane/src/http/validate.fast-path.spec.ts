@@ -85,6 +85,17 @@ describe('ValidateFastPath', () => {
       expect(calls).toEqual([]);
     });
 
+    it('leaves requests to Fastify once the server is closing (Fastify answers 503 and closes the connection)', () => {
+      // Called as the 'request' listener of a server that no longer listens (close() was called):
+      // a kept-alive connection's next request must not be answered here.
+      const toFastify: string[] = [];
+      const listener = fastPath.listener((request) => toFastify.push(request.url!));
+      const request = { method: 'POST', url: VALIDATE_PATH, headers: { 'content-type': 'application/json', 'content-length': '17' } };
+      listener.call({ listening: false } as Server, request as never, {} as never);
+      expect(toFastify).toEqual([VALIDATE_PATH]);
+      expect(calls).toEqual([]);
+    });
+
     it('answers invalid JSON 400 invalid_json in the error contract, without calling the handler', async () => {
       const answered = await send({ body: '{"deviceId":' });
       expect(answered.status).toBe(400);

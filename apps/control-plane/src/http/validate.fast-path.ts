@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { toHttpError } from './error-body';
 import { parseJsonBody } from './json-body-parser';
@@ -31,11 +31,17 @@ export class ValidateFastPath {
     this.handle = handle;
   }
 
-  /** The server's request listener: this fast path first, Fastify's `handler` for everything else. */
+  /**
+   * The server's request listener: this fast path first, Fastify's `handler` for everything
+   * else. Once the server is closing (no longer listening), every request goes to Fastify,
+   * which answers 503 with `connection: close`: otherwise a client keeping its connection
+   * busy with validations would hold a graceful shutdown open for ever.
+   */
   listener(fastify: RequestListener): RequestListener {
-    return (request, response) => {
-      const handle = this.handle;
-      if (handle !== undefined && this.takes(request)) this.serve(handle, request, response);
+    const fastPath = this;
+    return function (this: Server, request, response) {
+      const handle = fastPath.handle;
+      if (handle !== undefined && this.listening && fastPath.takes(request)) fastPath.serve(handle, request, response);
       else fastify(request, response);
     };
   }
