@@ -20,14 +20,17 @@ describe('graceful shutdown of the npm start process', () => {
     let enoughAnswers: () => void = () => undefined;
     const warmedUp = new Promise<void>((resolve) => (enoughAnswers = resolve));
     // Kept-alive connections, each sending its next validation the moment the last is answered.
-    const load = autocannon({
-      url: `${cp.url}/api/v1/devices/validate`,
-      method: 'POST',
-      connections: 20,
-      duration: 40,
-      headers: { 'content-type': 'application/json', 'x-org-key': orgKey },
-      body: JSON.stringify({ deviceId: 'busy-1' }),
-    });
+    const load = autocannon(
+      {
+        url: `${cp.url}/api/v1/devices/validate`,
+        method: 'POST',
+        connections: 20,
+        duration: 40,
+        headers: { 'content-type': 'application/json', 'x-org-key': orgKey },
+        body: JSON.stringify({ deviceId: 'busy-1' }),
+      },
+      () => undefined, // with a callback autocannon returns its instance (events, stop) rather than a promise
+    );
     load.on('response', () => {
       if (++answered === 500) enoughAnswers();
     });
