@@ -4,6 +4,7 @@ export * from './enforcement-metrics.port';
 export * from './org-keys';
 export * from './keyed-mutex';
 export * from './with-timeout';
+export * from './reach-position';
 export * from './decision-recorder';
 export * from './org-command.service';
 export * from './validation.service';

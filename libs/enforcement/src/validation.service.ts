@@ -1,9 +1,9 @@
-import { decideValidation, LEDGER_UNAVAILABLE_VERDICT, WardenError, type DecisionAction, type Verdict } from '@warden/domain';
+import { decideValidation, LEDGER_UNAVAILABLE_VERDICT, type DecisionAction, type Verdict } from '@warden/domain';
 import type { KeyPrincipal, PermissionProjection } from '@warden/projection';
 import type { Clock } from './clock.port';
 import type { DecisionRecorder } from './decision-recorder';
 import { EnforcementMetrics, NoopEnforcementMetrics } from './enforcement-metrics.port';
-import { withTimeout } from './with-timeout';
+import { reachPosition } from './reach-position';
 
 export interface ValidationResult {
   readonly verdict: Verdict;
@@ -38,13 +38,7 @@ export class ValidationService {
     requestId: string,
     consistency?: { readonly position: bigint; readonly waitMs: number },
   ): Promise<ValidationResult> {
-    if (consistency && (this.projection.position ?? 0n) < consistency.position) {
-      await withTimeout(
-        this.projection.waitForPosition(consistency.position),
-        consistency.waitMs,
-        () => new WardenError('unavailable', 'not_caught_up', `this replica has not reached position ${consistency.position} yet; retry`),
-      );
-    }
+    if (consistency) await reachPosition(this.projection, consistency.position, consistency.waitMs);
     const position = this.projection.position;
     if (this.projection.failed) return this.answer(LEDGER_UNAVAILABLE_VERDICT, requestId, position);
     const state = this.projection.org(principal.orgId);
