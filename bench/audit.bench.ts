@@ -7,10 +7,11 @@
  */
 import { exportOrg, replayLedger } from '@warden/audit';
 import { decisionsStream, orgStream, SqliteEventLedger, type NewEvent } from '@warden/ledger';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineDescription } from './support/bench-environment';
+import { writeResult } from './support/results';
 
 const TOTAL = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const DEVICES_PER_ORG = 250;
@@ -103,12 +104,10 @@ async function main(): Promise<void> {
         ` replay found ${report.mismatches.length} mismatches and ${report.chainBreaks.length} chain breaks`,
     ].join('\n');
     console.log(table);
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(join(__dirname, 'results', 'audit.md'), `${table}\n`);
-    writeFileSync(
-      join(__dirname, 'results', 'audit.json'),
-      `${JSON.stringify({ machine: machineDescription(), events, rawRate, replayRate, ratio: replayRate / rawRate, peakRssMb, exportRate: manifest.records / exportSeconds }, null, 2)}\n`,
-    );
+    writeResult('audit', {
+      table,
+      json: { machine: machineDescription(), events, rawRate, replayRate, ratio: replayRate / rawRate, peakRssMb, exportRate: manifest.records / exportSeconds },
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,13 +5,14 @@
  * DEVICE_REVOKED. The lag is measured from A's acknowledgement of the revoke to B's first
  * denial (without a consistency token; with the token B is right at once by construction).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStoreTestServer } from '@warden/testing';
 import { spawnControlPlane } from '../test/support/control-plane.process';
 import { createOrg, WardenHttp } from '../test/support/http-client';
 import { BENCH_ADMIN_TOKEN, machineDescription } from './support/bench-environment';
+import { writeResult } from './support/results';
 import { formatMs, summarize } from './support/stats';
 
 const SAMPLES = Number(process.env.BENCH_LAG_SAMPLES ?? 200);
@@ -72,9 +73,7 @@ async function main(): Promise<void> {
     'With the consistency token, B denies on the first validation by construction.',
   ].join('\n');
   console.log(table);
-  mkdirSync(join(__dirname, 'results'), { recursive: true });
-  writeFileSync(join(__dirname, 'results', 'replicas.json'), `${JSON.stringify({ machine: machineDescription(), runs }, null, 2)}\n`);
-  writeFileSync(join(__dirname, 'results', 'replicas.md'), `${table}\n`);
+  writeResult('replicas', { table, json: { machine: machineDescription(), runs } });
 }
 
 main().then(

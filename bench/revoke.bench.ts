@@ -7,12 +7,11 @@
  *   2. single-device revoke-to-abort: HTTP revoke call start -> the SDK lease's abort event
  *   3. org-wide suspend reaching N runtimes (N leases, each with its own NATS connection)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { connect } from 'nats';
 import { WardenClient, type Lease } from '@warden/sdk';
 import { createOrg, WardenHttp } from '../test/support/http-client';
 import { BENCH_ADMIN_TOKEN, machineDescription, startBenchEnvironment } from './support/bench-environment';
+import { writeResult } from './support/results';
 import { formatMs, summarize, type LatencySummary } from './support/stats';
 
 const RAW_SAMPLES = Number(process.env.BENCH_RAW_SAMPLES ?? 2000);
@@ -136,12 +135,7 @@ async function main(): Promise<void> {
       `targets: revoke p99 <= 5 ms: ${revoke.p99 <= 5 ? 'met' : 'MISSED'}; suspend to ${suspend.runtimes} p99 <= 100 ms: ${suspend.summary.p99 <= 100 ? 'met' : 'MISSED'}`,
     ].join('\n');
     console.log(table);
-    mkdirSync(join(__dirname, 'results'), { recursive: true });
-    writeFileSync(
-      join(__dirname, 'results', 'revoke.json'),
-      `${JSON.stringify({ machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend }, null, 2)}\n`,
-    );
-    writeFileSync(join(__dirname, 'results', 'revoke.md'), `${table}\n`);
+    writeResult('revoke', { table, json: { machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend } });
   } finally {
     await environment.dispose();
   }

@@ -65,7 +65,7 @@ async function load(name: string, url: string, headers: Record<string, string>, 
     method: 'POST' as const,
     connections: CONNECTIONS,
     headers: { 'content-type': 'application/json', ...headers },
-    requests: [{ setupRequest: (request: Record<string, unknown>) => ({ ...request, body: JSON.stringify({ deviceId: `device-${Math.floor(Math.random() * DEVICES)}` }) }) }],
+    requests: [{ setupRequest: (request: autocannon.Request) => ({ ...request, body: JSON.stringify({ deviceId: `device-${Math.floor(Math.random() * DEVICES)}` }) }) }],
   };
   await autocannon({ ...options, duration: 2 });
   const cpuBefore = processCpuMicros(serverPid);
