@@ -61,7 +61,7 @@ async function generate(ledger: SqliteEventLedger): Promise<{ orgs: number; larg
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'warden-audit-bench-'));
   try {
-    const ledger = await SqliteEventLedger.open({ path: join(dir, 'ledger.sqlite'), decisionSync: 'normal' });
+    const ledger = await SqliteEventLedger.open({ path: join(dir, 'ledger.sqlite') });
     const generatedAt = performance.now();
     const { orgs, largestOrg } = await generate(ledger);
     const generateSeconds = (performance.now() - generatedAt) / 1000;

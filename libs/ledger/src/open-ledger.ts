@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { WardenError } from '@warden/domain';
 import type { EventLedger } from './event-ledger.port';
-import { EventStoreDbEventLedger } from './eventstoredb-event-ledger';
-import { InMemoryEventLedger } from './in-memory-event-ledger';
-import { SqliteEventLedger } from './sqlite-event-ledger';
+import { EventStoreDbEventLedger } from './eventstoredb/eventstoredb-event-ledger';
+import { InMemoryEventLedger } from './memory/in-memory-event-ledger';
+import { SqliteEventLedger } from './sqlite/sqlite-event-ledger';
 
 /** Which ledger to open: what WARDEN_LEDGER, WARDEN_DATA_DIR and EVENTSTORE_URL say. */
 export interface LedgerSelection {

@@ -4,3 +4,4 @@ export * from './decider/org.arbitraries';
 export * from './ledger/faulty-event-ledger';
 export * from './nats/nats-server.launcher';
 export * from './eventstore';
+export * from './ledger/namespaced-event-ledger';

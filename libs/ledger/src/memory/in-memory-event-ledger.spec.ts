@@ -1,8 +1,8 @@
-import { describeEventLedgerContract } from './contract/event-ledger.contract';
-import { collectEvents, newEvent, newEvents } from './contract/event-fixtures';
+import { describeEventLedgerContract } from '../contract/event-ledger.contract';
+import { collectEvents, newEvent, newEvents } from '../contract/event-fixtures';
 import { InMemoryEventLedger, InMemoryLedgerStore } from './in-memory-event-ledger';
-import type { StoredEventRow } from './stored-event';
-import { orgStream } from './stream-names';
+import type { StoredEventRow } from '../stored-event';
+import { orgStream } from '../stream-names';
 
 /** Replaces (or with `undefined`, removes) one stored row behind the ledger's back. */
 function tamper(store: InMemoryLedgerStore, streamId: string, revision: bigint, replacement?: StoredEventRow): void {

@@ -1,12 +1,12 @@
 import { ConcurrencyError, LedgerUnavailableError, WardenError } from '@warden/domain';
-import { AppendNotifier } from './append-notifier';
+import { AppendNotifier } from '../append-notifier';
 import {
   NO_STREAM_REVISION,
   assertValidAppend,
   checkExpectedRevision,
   describeExpected,
   resolveRetry,
-} from './append-rules';
+} from '../append-rules';
 import type {
   AppendOptions,
   AppendResult,
@@ -16,12 +16,12 @@ import type {
   ReadAllOptions,
   RecordedEvent,
   SubscribeOptions,
-} from './event-ledger.port';
-import { EventLedger } from './event-ledger.port';
-import { GENESIS_HASH, sealEvent, verifyChain } from './hash-chain';
-import { matchesPrefixes, resolveReadAll } from './read-all-options';
-import { type StoredEventRow, toRecordedEvent } from './stored-event';
-import { SubscriptionRegistry } from './subscription-registry';
+} from '../event-ledger.port';
+import { EventLedger } from '../event-ledger.port';
+import { GENESIS_HASH, sealEvent, verifyChain } from '../hash-chain';
+import { matchesPrefixes, resolveReadAll } from '../read-all-options';
+import { type StoredEventRow, toRecordedEvent } from '../stored-event';
+import { SubscriptionRegistry } from '../subscription-registry';
 
 /**
  * The data of an in-memory ledger, separate from the ledger object so that a "reopened"

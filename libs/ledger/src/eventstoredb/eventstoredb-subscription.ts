@@ -1,8 +1,8 @@
 import { type AllStreamResolvedEvent, type AllStreamSubscription, START } from '@eventstore/db-client';
-import type { EventHandler, LedgerSubscription, RecordedEvent } from './event-ledger.port';
+import type { EventHandler, LedgerSubscription, RecordedEvent } from '../event-ledger.port';
 import { isUnavailable, toLedgerError } from './eventstoredb-errors';
 import { toRecordedEvent } from './eventstoredb-events';
-import { SubscriptionOutcome } from './subscription-outcome';
+import { SubscriptionOutcome } from '../subscription-outcome';
 
 /** Opens one `$all` subscription (with the stream filter) from a position: START or strictly after it. */
 export type SubscriptionOpener = (from: typeof START | bigint) => AllStreamSubscription;

@@ -6,11 +6,11 @@ import {
   checkExpectedRevision,
   describeExpected,
   resolveRetry,
-} from './append-rules';
-import type { AppendResult, ExpectedRevision, NewEvent } from './event-ledger.port';
+} from '../append-rules';
+import type { AppendResult, ExpectedRevision, NewEvent } from '../event-ledger.port';
 import { actualRevision } from './eventstoredb-errors';
 import { type EsdbRecord, toEventData, toRecordedEvent } from './eventstoredb-events';
-import { GENESIS_HASH, sealEvent } from './hash-chain';
+import { GENESIS_HASH, sealEvent } from '../hash-chain';
 
 /** The end of a stream as the appender knows it: head revision and hash, and the newest event ids. */
 interface StreamTail {

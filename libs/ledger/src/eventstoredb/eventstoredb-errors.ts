@@ -1,7 +1,7 @@
 import { WrongExpectedVersionError } from '@eventstore/db-client';
 import { ConcurrencyError, LedgerUnavailableError, WardenError } from '@warden/domain';
-import { NO_STREAM_REVISION, describeExpected } from './append-rules';
-import type { ExpectedRevision } from './event-ledger.port';
+import { NO_STREAM_REVISION, describeExpected } from '../append-rules';
+import type { ExpectedRevision } from '../event-ledger.port';
 
 /** gRPC status UNAVAILABLE. */
 const GRPC_UNAVAILABLE = 14;

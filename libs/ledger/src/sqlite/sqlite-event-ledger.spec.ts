@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LedgerIntegrityError, LedgerUnavailableError } from '@warden/domain';
-import { describeEventLedgerContract } from './contract/event-ledger.contract';
-import { collectEvents, newEvents, rejectionOf } from './contract/event-fixtures';
-import { verifyChain } from './hash-chain';
+import { describeEventLedgerContract } from '../contract/event-ledger.contract';
+import { collectEvents, newEvents, rejectionOf } from '../contract/event-fixtures';
+import { verifyChain } from '../hash-chain';
 import { SqliteEventLedger } from './sqlite-event-ledger';
 import type { SqliteEventLedgerOptions } from './sqlite-event-ledger.options';
-import { decisionsStream, orgStream } from './stream-names';
+import { decisionsStream, orgStream } from '../stream-names';
 
 /** A fresh directory per test; every ledger and connection opened is closed by dispose. */
 function sqliteFixture() {
@@ -81,25 +81,6 @@ describe('SqliteEventLedger', () => {
     });
   });
 
-  describe('synchronous level', () => {
-    it('commits control events with FULL even when decisions use NORMAL', async () => {
-      const ledger = await fixture.open({ decisionSync: 'normal' });
-      expect(ledger.synchronousMode()).toBe('full');
-      await ledger.append(decisionsStream('n1'), newEvents(1), { expectedRevision: 'any' });
-      expect(ledger.synchronousMode()).toBe('normal');
-      await ledger.append(orgStream('a'), newEvents(1), { expectedRevision: 'any' });
-      expect(ledger.synchronousMode()).toBe('full');
-      await ledger.append('other-x', newEvents(1), { expectedRevision: 'any' });
-      expect(ledger.synchronousMode()).toBe('full');
-    });
-
-    it('commits decisions with FULL by default', async () => {
-      const ledger = await fixture.open();
-      await ledger.append(decisionsStream('n1'), newEvents(1), { expectedRevision: 'any' });
-      expect(ledger.synchronousMode()).toBe('full');
-    });
-  });
-
   it('uses WAL and keeps the same data for a second ledger on the file', async () => {
     const writer = await fixture.open();
     const reader = await fixture.open({ pollIntervalMs: 5 });
@@ -115,7 +96,7 @@ describe('SqliteEventLedger', () => {
   });
 
   it('appends a batch of 500 decision records as one contiguous, chained run', async () => {
-    const ledger = await fixture.open({ decisionSync: 'normal' });
+    const ledger = await fixture.open();
     const result = await ledger.append(decisionsStream('n1'), newEvents(500), { expectedRevision: 'no_stream' });
     const stream = await ledger.readStream(decisionsStream('n1'));
     expect(result.nextRevision).toBe(499n);

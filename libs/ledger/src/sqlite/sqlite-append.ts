@@ -5,12 +5,12 @@ import {
   checkExpectedRevision,
   describeExpected,
   resolveRetry,
-} from './append-rules';
-import type { AppendResult, ExpectedRevision, NewEvent } from './event-ledger.port';
-import { GENESIS_HASH, sealEvent } from './hash-chain';
+} from '../append-rules';
+import type { AppendResult, ExpectedRevision, NewEvent } from '../event-ledger.port';
+import { GENESIS_HASH, sealEvent } from '../hash-chain';
 import { isUniqueViolation } from './sqlite-errors';
 import type { SqliteStatements } from './sqlite-statements';
-import { streamCategory } from './stream-names';
+import { streamCategory } from '../stream-names';
 
 /** What an append did: `written` is false for a recognised retry (nothing new to notify). */
 export interface SqliteAppendOutcome {

@@ -1,17 +1,9 @@
-/** `PRAGMA synchronous` levels a SqliteEventLedger commits with. */
-export type SqliteSyncLevel = 'full' | 'normal';
-
 /** Options of `SqliteEventLedger.open`. */
 export interface SqliteEventLedgerOptions {
   /** Database file; created with its schema when missing. */
   path: string;
   /** Position of the first event of a fresh file (default 1n, must be ≥ 1n); ignored afterwards. */
   firstPosition?: bigint;
-  /**
-   * `PRAGMA synchronous` for `decisions-` streams (default 'full'). Every other stream, and
-   * always the `org-` control streams, is committed with FULL.
-   */
-  decisionSync?: SqliteSyncLevel;
   /** How long a write waits for another connection's lock before failing unavailable (default 50 ms). */
   busyTimeoutMs?: number;
   /** Subscriptions re-read this often while idle, to see other processes' writes (default: off). */

@@ -8,8 +8,8 @@ import type {
   ReadAllOptions,
   RecordedEvent,
   SubscribeOptions,
-} from './event-ledger.port';
-import { EventLedger } from './event-ledger.port';
+} from '@warden/ledger';
+import { EventLedger } from '@warden/ledger';
 
 /**
  * Test helper for a shared, real EventStoreDB: a ledger decorator that puts every stream of

@@ -1,7 +1,7 @@
 import BetterSqlite3, { type Database, type Transaction } from 'better-sqlite3';
 import { LedgerUnavailableError, WardenError } from '@warden/domain';
-import { AppendNotifier } from './append-notifier';
-import { assertValidAppend } from './append-rules';
+import { AppendNotifier } from '../append-notifier';
+import { assertValidAppend } from '../append-rules';
 import type {
   AppendOptions,
   AppendResult,
@@ -12,23 +12,21 @@ import type {
   ReadAllOptions,
   RecordedEvent,
   SubscribeOptions,
-} from './event-ledger.port';
-import { EventLedger } from './event-ledger.port';
-import { GENESIS_HASH, verifyChain } from './hash-chain';
-import { resolveReadAll } from './read-all-options';
+} from '../event-ledger.port';
+import { EventLedger } from '../event-ledger.port';
+import { GENESIS_HASH, verifyChain } from '../hash-chain';
+import { resolveReadAll } from '../read-all-options';
 import { type SqliteAppendOutcome, appendInTransaction } from './sqlite-append';
 import { toLedgerError } from './sqlite-errors';
-import type { SqliteEventLedgerOptions, SqliteSyncLevel } from './sqlite-event-ledger.options';
+import type { SqliteEventLedgerOptions } from './sqlite-event-ledger.options';
 import { prepareSqliteFile } from './sqlite-schema';
 import { type SqliteStatements, prepareStatements, readPrefix } from './sqlite-statements';
 import { SqliteWalCheckpointer } from './sqlite-wal-checkpointer';
-import { type StoredEventRow, toRecordedEvent } from './stored-event';
-import { DECISIONS_STREAM_PREFIX } from './stream-names';
-import { SubscriptionRegistry } from './subscription-registry';
+import { type StoredEventRow, toRecordedEvent } from '../stored-event';
+import { SubscriptionRegistry } from '../subscription-registry';
 
 type AppendBody = (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) => SqliteAppendOutcome;
 
-const SYNC_MODES = ['off', 'normal', 'full', 'extra'] as const;
 
 /**
  * EventLedger on one SQLite file (better-sqlite3, WAL). Each append is a single
@@ -41,7 +39,6 @@ export class SqliteEventLedger extends EventLedger {
   private readonly statements: SqliteStatements;
   private readonly appendTx: Transaction<AppendBody>;
   private readonly readTx: Transaction<(read: () => unknown) => unknown>;
-  private sync: SqliteSyncLevel = 'full';
   private closed = false;
   private checkpointer: SqliteWalCheckpointer | undefined;
 
@@ -79,7 +76,6 @@ export class SqliteEventLedger extends EventLedger {
     this.ensureOpen();
     assertValidAppend(streamId, events, options.expectedRevision);
     try {
-      this.useSync(streamId.startsWith(DECISIONS_STREAM_PREFIX) ? (this.options.decisionSync ?? 'full') : 'full');
       const { result, written } = this.appendTx.immediate(streamId, events, options.expectedRevision);
       if (written) this.notifier.notify(streamId);
       return result;
@@ -145,19 +141,6 @@ export class SqliteEventLedger extends EventLedger {
     await this.subscriptions.closeAll();
     await this.checkpointer?.stop();
     this.db.close();
-  }
-
-  /** The connection's current `PRAGMA synchronous`, read back from SQLite (for ops and tests). */
-  synchronousMode(): (typeof SYNC_MODES)[number] {
-    this.ensureOpen();
-    return SYNC_MODES[this.db.pragma('synchronous', { simple: true }) as number];
-  }
-
-  /** Switches `PRAGMA synchronous` only when the level differs (it is per connection). */
-  private useSync(level: SqliteSyncLevel): void {
-    if (this.sync === level) return;
-    this.db.pragma(`synchronous = ${level.toUpperCase()}`);
-    this.sync = level;
   }
 
   /** Runs reads in one deferred transaction: they all see the same committed state. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { WardenError } from '@warden/domain';
-import { describeEventLedgerContract } from './contract/event-ledger.contract';
-import type { EventLedger } from './event-ledger.port';
+import { describeEventLedgerContract } from '../contract/event-ledger.contract';
+import type { EventLedger } from '../event-ledger.port';
 import { EventStoreDbEventLedger } from './eventstoredb-event-ledger';
-import { NamespacedEventLedger } from './eventstoredb-test-namespace';
+import { NamespacedEventLedger } from '@warden/testing';
 
 /**
  * The real-server lane: the contract suite against the EventStoreDB/KurrentDB at

@@ -1,6 +1,6 @@
 import { EventStoreDBClient, FORWARDS, StreamNotFoundError, streamNameFilter } from '@eventstore/db-client';
 import { LedgerIntegrityError, LedgerUnavailableError, WardenError } from '@warden/domain';
-import { assertValidAppend } from './append-rules';
+import { assertValidAppend } from '../append-rules';
 import type {
   AppendOptions,
   AppendResult,
@@ -10,15 +10,15 @@ import type {
   ReadAllOptions,
   RecordedEvent,
   SubscribeOptions,
-} from './event-ledger.port';
-import { EventLedger } from './event-ledger.port';
+} from '../event-ledger.port';
+import { EventLedger } from '../event-ledger.port';
 import { EventStoreDbAppender } from './eventstoredb-append';
 import { retryOnceIfUnavailable, toLedgerError } from './eventstoredb-errors';
 import { type EsdbRecord, toRecordedEvent } from './eventstoredb-events';
 import { FilteredReadClient, NON_SYSTEM_STREAMS, type StreamFilter } from './eventstoredb-filtered-read';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
-import { GENESIS_HASH, verifyChain } from './hash-chain';
-import { normalizePrefixes, resolveReadAll } from './read-all-options';
+import { GENESIS_HASH, verifyChain } from '../hash-chain';
+import { normalizePrefixes, resolveReadAll } from '../read-all-options';
 
 /** Options of {@link EventStoreDbEventLedger.connect}. */
 export interface EventStoreDbEventLedgerOptions {

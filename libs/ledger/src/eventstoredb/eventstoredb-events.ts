@@ -1,8 +1,8 @@
 import { type JSONEventType, jsonEvent, type JSONEventData } from '@eventstore/db-client';
 import { LedgerIntegrityError } from '@warden/domain';
-import type { RecordedEvent } from './event-ledger.port';
+import type { RecordedEvent } from '../event-ledger.port';
 import { WARDEN_EVENT_ID_KEY, toEventStoreUuid } from './eventstoredb-event-ids';
-import type { LinkedMetadata } from './hash-chain';
+import type { LinkedMetadata } from '../hash-chain';
 
 /** An EventStoreDB event reduced to what the ledger reads back (from the client or raw gRPC). */
 export interface EsdbRecord {

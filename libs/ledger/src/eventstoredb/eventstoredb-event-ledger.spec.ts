@@ -1,5 +1,5 @@
 import { EventStoreTestServer } from '@warden/testing';
-import { describeEventLedgerContract } from './contract/event-ledger.contract';
+import { describeEventLedgerContract } from '../contract/event-ledger.contract';
 import { EventStoreDbEventLedger } from './eventstoredb-event-ledger';
 
 /** Positions of a fresh test server: well above 0, so `after: 0n` and "from the start" never meet an event. */

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { StoredEventRow } from './stored-event';
-import { streamCategory } from './stream-names';
+import type { StoredEventRow } from '../stored-event';
+import { streamCategory } from '../stream-names';
 
 const COLUMNS =
   'stream_id AS streamId, revision, position, event_id AS eventId, type, data AS dataJson, metadata AS metadataJson';

@@ -1,12 +1,12 @@
 import { Metadata } from '@grpc/grpc-js';
 import { ConcurrencyError, LedgerUnavailableError } from '@warden/domain';
 import { EventStoreTestServer } from '@warden/testing';
-import { collectEvents, newEvents, rejectionOf } from './contract/event-fixtures';
-import type { RecordedEvent } from './event-ledger.port';
+import { collectEvents, newEvents, rejectionOf } from '../contract/event-fixtures';
+import type { RecordedEvent } from '../event-ledger.port';
 import { WARDEN_EVENT_ID_KEY, toEventStoreUuid } from './eventstoredb-event-ids';
 import { EventStoreDbEventLedger } from './eventstoredb-event-ledger';
 import { toLedgerError } from './eventstoredb-errors';
-import { decisionsStream, orgStream } from './stream-names';
+import { decisionsStream, orgStream } from '../stream-names';
 
 const positions = (events: readonly RecordedEvent[]): bigint[] => events.map((e) => e.position);
 
