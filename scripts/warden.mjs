@@ -3,6 +3,6 @@
 import { spawnSync } from 'node:child_process';
 import { ensureBuilt } from './build-if-needed.mjs';
 
-const entry = ensureBuilt('cli', ['domain', 'ledger', 'projection', 'enforcement', 'audit']);
+const entry = ensureBuilt('cli', ['domain', 'ledger', 'events', 'projection', 'enforcement', 'audit']);
 const result = spawnSync(process.execPath, [entry, ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -1,6 +1,6 @@
 import { DecisionCode, type DecisionAction } from '@warden/domain';
 import { DECISIONS_STREAM_PREFIX, type EventLedger } from '@warden/ledger';
-import { parsePermissionDecided } from '@warden/projection';
+import { parsePermissionDecided } from '@warden/events';
 import type { ChainChecker } from './chain-checker';
 import { scanLedger, type ScanProgress } from './ledger-scan';
 

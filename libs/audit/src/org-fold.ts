@@ -1,6 +1,6 @@
-import { evolveOrg, initialOrgState, type OrgEvent, type OrgState } from '@warden/domain';
+import { initialOrgState, LedgerIntegrityError, type OrgEvent, type OrgState } from '@warden/domain';
 import { ORG_STREAM_PREFIX, orgIdFromStream, orgStream, type EventLedger, type RecordedEvent } from '@warden/ledger';
-import { parseOrgEvent } from '@warden/projection';
+import { foldRecordedOrgEvent } from '@warden/events';
 import type { ChainChecker } from './chain-checker';
 import type { DecisionTuple, MalformedRecord } from './decision-index';
 import { scanLedger, type ScanProgress } from './ledger-scan';
@@ -71,14 +71,16 @@ export async function foldOrgs(
     evaluateUpTo(cursor, Number(recorded.revision) - 1, visitor);
     let event: OrgEvent | undefined;
     try {
-      event = parseOrgEvent(recorded.type, recorded.data);
+      event = foldRecordedOrgEvent(cursor.state, recorded, (parsed, evolve) => {
+        visitor.beforeEvent?.(cursor.state, parsed, recorded);
+        evolve();
+      });
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      malformed.push({ streamId: recorded.streamId, position: recorded.position.toString(), reason });
+      if (!(error instanceof LedgerIntegrityError)) throw error;
+      // Replay reports a malformed event and goes on, the org standing at its revision.
+      malformed.push({ streamId: recorded.streamId, position: recorded.position.toString(), reason: error.message });
+      cursor.state.revision = Number(recorded.revision);
     }
-    if (event) visitor.beforeEvent?.(cursor.state, event, recorded);
-    if (event) evolveOrg(cursor.state, event);
-    cursor.state.revision = Number(recorded.revision);
     if (event) visitor.afterEvent?.(cursor.state, event, recorded);
   }
   for (const orgId of buckets.keys()) cursorOf(orgId);

@@ -1,6 +1,5 @@
 import {
   decideValidation,
-  evolveOrg,
   initialOrgState,
   LedgerIntegrityError,
   WardenError,
@@ -10,7 +9,7 @@ import {
   type PlanTier,
 } from '@warden/domain';
 import { DECISIONS_STREAM_PREFIX, orgStream, type EventLedger, type RecordedEvent } from '@warden/ledger';
-import { parseOrgEvent, parsePermissionDecided } from '@warden/projection';
+import { foldRecordedOrgEvent, parsePermissionDecided, parseRecordedOrgEvent } from '@warden/events';
 import { ChainChecker } from './chain-checker';
 import { scanLedger } from './ledger-scan';
 
@@ -57,10 +56,9 @@ export async function orgStateAt(ledger: EventLedger, orgId: string, at: LedgerM
   const state = initialOrgState(orgId);
   let position: bigint | undefined;
   for (const recorded of events) {
-    const event = parseControlEvent(recorded);
+    const event = parseRecordedOrgEvent(recorded);
     if ('position' in at ? recorded.position > at.position : event !== undefined && Date.parse(event.data.at) > (until as number)) break;
-    if (event) evolveOrg(state, event);
-    state.revision = Number(recorded.revision);
+    foldRecordedOrgEvent(state, recorded, undefined, event);
     position = recorded.position;
   }
   const devices: DeviceStateAt[] = [];
@@ -104,7 +102,7 @@ const ORG_WIDE = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
 export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string): Promise<DeviceHistoryEntry[]> {
   const entries: DeviceHistoryEntry[] = [];
   for (const recorded of await ledger.readStream(orgStream(orgId))) {
-    const event = parseControlEvent(recorded);
+    const event = parseRecordedOrgEvent(recorded);
     if (!event) continue;
     const mine = 'deviceId' in event.data && event.data.deviceId === deviceId;
     if (mine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
@@ -118,14 +116,6 @@ export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId
     if (data.orgId === orgId && data.deviceId === deviceId) decisions.push(entryOf(recorded, data.decidedAt));
   }
   return mergeByPosition(entries, decisions);
-}
-
-function parseControlEvent(recorded: RecordedEvent): OrgEvent | undefined {
-  try {
-    return parseOrgEvent(recorded.type, recorded.data);
-  } catch {
-    throw integrityError(recorded, `malformed ${recorded.type}`);
-  }
 }
 
 function integrityError(recorded: RecordedEvent, reason: string): LedgerIntegrityError {

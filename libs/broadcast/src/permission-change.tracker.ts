@@ -2,15 +2,13 @@ import {
   cloneOrgState,
   decideValidation,
   devicesBeyondCap,
-  evolveOrg,
   initialOrgState,
-  LedgerIntegrityError,
   type OrgEvent,
   type OrgState,
   type Verdict,
 } from '@warden/domain';
 import { orgIdFromStream, type RecordedEvent } from '@warden/ledger';
-import { parseOrgEvent } from '@warden/projection';
+import { foldRecordedOrgEvent } from '@warden/events';
 import type { PermissionMessage } from './permission-contract';
 import { messageOf, orgMessageOf, originOf, type Origin } from './permission-message.builders';
 
@@ -57,44 +55,42 @@ export class PermissionChangeTracker {
   apply(recorded: RecordedEvent): readonly PermissionMessage[] {
     const orgId = orgIdFromStream(recorded.streamId);
     if (orgId === undefined) return NO_MESSAGES;
-    let state = this.orgs.get(orgId);
-    if (!state) {
-      state = initialOrgState(orgId);
-      this.orgs.set(orgId, state);
-    }
-    const revision = Number(recorded.revision);
-    if (revision <= state.revision) return NO_MESSAGES;
-    const event = parse(recorded);
-    const messages = event === undefined ? NO_MESSAGES : this.fold(state, event, originOf(orgId, recorded, event));
-    state.revision = revision;
+    const state = this.orgs.get(orgId) ?? initialOrgState(orgId);
+    this.orgs.set(orgId, state);
+    if (Number(recorded.revision) <= state.revision) return NO_MESSAGES;
+    let messages: readonly PermissionMessage[] = NO_MESSAGES;
+    foldRecordedOrgEvent(state, recorded, (event, evolve) => {
+      messages = messagesOf(state, event, evolve, originOf(orgId, recorded, event));
+    });
     return messages;
-  }
-
-  private fold(state: OrgState, event: OrgEvent, origin: Origin): readonly PermissionMessage[] {
-    switch (event.type) {
-      case 'DeviceRegistered':
-      case 'DeviceRevoked':
-      case 'DeviceRestored':
-      case 'DeviceRemoved':
-        return foldDeviceEvent(state, event, event.data.deviceId, origin);
-      case 'OrgCreated':
-      case 'DeviceLimitSet':
-      case 'OrgSuspended':
-      case 'OrgResumed':
-        return foldOrgWideEvent(state, event, origin);
-      default:
-        evolveOrg(state, event);
-        return NO_MESSAGES;
-    }
   }
 }
 
-function foldDeviceEvent(state: OrgState, event: OrgEvent, deviceId: string, origin: Origin): readonly PermissionMessage[] {
+/** Folds the event (through `evolve`) and returns the verdicts it changed. */
+function messagesOf(state: OrgState, event: OrgEvent, evolve: () => void, origin: Origin): readonly PermissionMessage[] {
+  switch (event.type) {
+    case 'DeviceRegistered':
+    case 'DeviceRevoked':
+    case 'DeviceRestored':
+    case 'DeviceRemoved':
+      return foldDeviceEvent(state, evolve, event.data.deviceId, origin);
+    case 'OrgCreated':
+    case 'DeviceLimitSet':
+    case 'OrgSuspended':
+    case 'OrgResumed':
+      return foldOrgWideEvent(state, event, evolve, origin);
+    default:
+      evolve();
+      return NO_MESSAGES;
+  }
+}
+
+function foldDeviceEvent(state: OrgState, evolve: () => void, deviceId: string, origin: Origin): readonly PermissionMessage[] {
   const overCapBefore = isOverCap(state);
   // devicesBeyondCap returns a fresh set after each change (evolve drops the memo, never mutates it).
   const deniedBefore = overCapBefore ? devicesBeyondCap(state) : NO_DEVICES;
   const before = decideValidation(state, deviceId);
-  evolveOrg(state, event);
+  evolve();
   const after = decideValidation(state, deviceId);
   const messages: PermissionMessage[] = [];
   if (changed(before, after)) messages.push(messageOf(origin, deviceId, after));
@@ -112,19 +108,19 @@ function foldDeviceEvent(state: OrgState, event: OrgEvent, deviceId: string, ori
   return messages;
 }
 
-function foldOrgWideEvent(state: OrgState, event: OrgEvent, origin: Origin): readonly PermissionMessage[] {
+function foldOrgWideEvent(state: OrgState, event: OrgEvent, evolve: () => void, origin: Origin): readonly PermissionMessage[] {
   const messages: PermissionMessage[] = [];
   // evolve sets `suspended` to exactly this, so the org-level message can lead the list.
   if (event.type === 'OrgSuspended' || event.type === 'OrgResumed') {
     messages.push(orgMessageOf(origin, event.type === 'OrgSuspended'));
   }
   if (!canChangeDevices(state, event)) {
-    evolveOrg(state, event);
+    evolve();
   } else {
     // Org-wide events never add, remove or reorder devices, so the two passes line up by index.
     const before: Verdict[] = [];
     for (const device of state.devices.values()) before.push(decideValidation(state, device.deviceId));
-    evolveOrg(state, event);
+    evolve();
     let index = 0;
     for (const device of state.devices.values()) {
       const after = decideValidation(state, device.deviceId);
@@ -155,17 +151,4 @@ function isOverCap(state: OrgState): boolean {
 
 function changed(before: Verdict, after: Verdict): boolean {
   return before.allowed !== after.allowed || before.code !== after.code;
-}
-
-function parse(recorded: RecordedEvent): OrgEvent | undefined {
-  try {
-    return parseOrgEvent(recorded.type, recorded.data);
-  } catch {
-    throw new LedgerIntegrityError(
-      `${recorded.streamId}@${recorded.revision}: ${recorded.type} payload does not match its schema`,
-      recorded.streamId,
-      recorded.revision,
-      recorded.position,
-    );
-  }
 }

@@ -1,5 +1,4 @@
 import {
-  evolveOrg,
   initialOrgState,
   LedgerIntegrityError,
   WardenError,
@@ -8,7 +7,7 @@ import {
   type OrgState,
 } from '@warden/domain';
 import { GENESIS_HASH, orgIdFromStream, type RecordedEvent } from '@warden/ledger';
-import { parseOrgEvent } from './org-event.schemas';
+import { foldRecordedOrgEvent } from '@warden/events';
 import { PositionWaiters } from './position-waiters';
 
 /** Who a key belongs to; looked up by the key's sha256 hash. */
@@ -156,12 +155,10 @@ export class PermissionProjection {
       state = initialOrgState(orgId);
       this.orgs.set(orgId, state);
     }
-    const event = parseOrgEvent(recorded.type, recorded.data);
-    if (event) {
+    foldRecordedOrgEvent(state, recorded, (event, evolve) => {
       this.indexKeys(event);
-      evolveOrg(state, event);
-    }
-    state.revision = Number(recorded.revision);
+      evolve();
+    });
   }
 
   private indexKeys(event: OrgEvent): void {

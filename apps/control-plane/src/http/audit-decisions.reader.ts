@@ -1,5 +1,5 @@
 import { DECISIONS_STREAM_PREFIX, type EventLedger } from '@warden/ledger';
-import { parsePermissionDecided } from '@warden/projection';
+import { parsePermissionDecided } from '@warden/events';
 
 const SCAN_PAGE = 5000;
 /** Most records scanned by one request: a sparse query answers with a cursor instead of scanning forever. */

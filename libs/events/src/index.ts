@@ -1,0 +1,2 @@
+export { parseOrgEvent, parsePermissionDecided, permissionDecidedSchema } from './org-event.schemas';
+export { type AroundEvolve, foldRecordedOrgEvent, parseRecordedOrgEvent } from './recorded-org-event';
