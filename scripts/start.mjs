@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { ensureBuilt } from './build-if-needed.mjs';
 
-const entry = ensureBuilt('control-plane', ['domain', 'ledger', 'events', 'projection', 'enforcement', 'broadcast', 'audit']);
+const entry = ensureBuilt('control-plane', ['domain', 'ledger', 'events', 'projection', 'enforcement', 'broadcast', 'audit', 'sdk']);
 const child = spawn(process.execPath, [...process.execArgv, entry], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? 128 + (os.constants.signals[signal] ?? 0)));

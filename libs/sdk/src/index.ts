@@ -21,3 +21,4 @@ export {
   type ValidateResponse,
   type WardenResponse,
 } from './warden-api.types';
+export * from './permission-contract';

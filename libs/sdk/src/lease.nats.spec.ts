@@ -7,8 +7,8 @@ import {
   PERMISSION_SUBJECTS_WILDCARD,
   permissionMessageId,
   type PermissionMessage,
-} from '@warden/broadcast/permission-contract';
-import { NatsServerProcess } from '@warden/testing/nats/nats-server.launcher';
+} from './permission-contract';
+import { NatsServerProcess } from '@warden/testing';
 import type { Lease } from './lease';
 import { ControlPlaneStale, ExecutionDenied, WardenUnavailableError } from './sdk.errors';
 import { abortReason } from './testing/abort-reason';

@@ -1,5 +1,5 @@
 import { connect, Events, type JetStreamManager, type NatsConnection, type NatsError } from 'nats';
-import { deviceSubject, HEARTBEAT_SUBJECT, orgSubject, PERMISSION_STREAM } from '@warden/broadcast/permission-contract';
+import { deviceSubject, HEARTBEAT_SUBJECT, orgSubject, PERMISSION_STREAM } from './permission-contract';
 import { backoffDelay, backoffForOutage } from './backoff';
 import type { PermissionWatch, WatchSink } from './permission-gate';
 import { isHeartbeat, parseJsonPayload, toPermissionUpdate } from './permission-messages';

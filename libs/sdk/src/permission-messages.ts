@@ -1,4 +1,4 @@
-import type { HeartbeatMessage, PermissionMessage } from '@warden/broadcast/permission-contract';
+import type { HeartbeatMessage, PermissionMessage } from './permission-contract';
 
 /** The fields of a PermissionMessage the SDK acts on; the rest of the payload is not needed to decide. */
 export type PermissionUpdate = Pick<PermissionMessage, 'orgId' | 'deviceId' | 'allowed' | 'code' | 'position'>;

@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { SSE_HEARTBEAT_EVENT, SSE_PERMISSION_EVENT } from '@warden/broadcast/permission-contract';
+import { SSE_HEARTBEAT_EVENT, SSE_PERMISSION_EVENT } from './permission-contract';
 import { backoffDelay } from './backoff';
 import type { PermissionWatch, WatchSink } from './permission-gate';
 import { isHeartbeat, parseJsonPayload, toPermissionUpdate } from './permission-messages';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HeartbeatMessage, PermissionMessage } from '@warden/broadcast/permission-contract';
+import type { HeartbeatMessage, PermissionMessage } from '../permission-contract';
 
 /** A request the fake received. */
 export interface RecordedRequest {
