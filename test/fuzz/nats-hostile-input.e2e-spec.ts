@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { NatsServerProcess } from '@warden/testing';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
-import { PermissionPush } from '../../apps/control-plane/src/lifecycle/permission-push';
 import { ADMIN_TOKEN, SQLITE, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
 import { deepJson, fieldObject, KNOWN_DEVICES, plausibleObject, rawGarbage, type FuzzIds } from './support/hostile.arbitraries';
 import { appendedSince, CaseTally, fuzzRuns, leaks, settledHeapMb } from './support/response-oracle';
+import { natsReady } from '../support/nats-ready';
 
 jest.setTimeout(600_000);
 
@@ -33,7 +33,7 @@ describe('hostile NATS request/reply input', () => {
   beforeAll(async () => {
     nats = await NatsServerProcess.start();
     cp = await startControlPlane({ env: { ...SQLITE, NATS_URL: nats.url } });
-    await cp.app.get(PermissionPush).natsReady();
+    await natsReady(cp.app);
     nc = await connect({ servers: nats.url });
     const http = new WardenHttp(cp.url);
     const org = await createOrg(http, ADMIN_TOKEN);

@@ -8,6 +8,7 @@ import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../sup
 import { createOrg, WardenHttp } from '../support/http-client';
 import { PermissionSubjectWatcher } from '../support/permission-subject.watcher';
 import { eventually } from './eventually';
+import { natsReady } from '../support/nats-ready';
 
 /** Resolves with the signal's reason once it aborts (the SDK's own signal: no timers). */
 function aborted(lease: Lease): Promise<unknown> {
@@ -41,7 +42,7 @@ describe('when nats-server goes down under a running control plane', () => {
   beforeAll(async () => {
     nats = await NatsServerProcess.start();
     cp = await startControlPlane({ env: { NATS_URL: nats.url, WARDEN_HEARTBEAT_INTERVAL_MS: '100' } });
-    await cp.app.get(PermissionPush).natsReady();
+    await natsReady(cp.app);
     const http = new WardenHttp(cp.url);
     ({ orgKey, orgId } = await createOrg(http, ADMIN_TOKEN, { planTier: 'pro' }));
     org = http.withKey(orgKey);

@@ -1,9 +1,9 @@
 import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { NatsServerProcess } from '@warden/testing';
 import { connect } from 'nats';
-import { PermissionPush } from '../../apps/control-plane/src/lifecycle/permission-push';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
+import { natsReady } from '../support/nats-ready';
 
 const LIMIT = 5;
 
@@ -119,7 +119,7 @@ describe('per-key rate limit shared by HTTP and NATS register', () => {
     const cp = await startControlPlane({ env: { NATS_URL: nats.url, WARDEN_REGISTER_RATE_LIMIT: String(LIMIT), WARDEN_REGISTER_RATE_WINDOW_MS: '600000' } });
     const nc = await connect({ servers: nats.url });
     try {
-      await cp.app.get(PermissionPush).natsReady();
+      await natsReady(cp.app);
       const http = new WardenHttp(cp.url);
       const { orgKey } = await createOrg(http, ADMIN_TOKEN, { planTier: 'pro' });
       const ask = async (subject: string, payload: object) =>

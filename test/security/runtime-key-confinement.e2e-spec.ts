@@ -1,10 +1,10 @@
 import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { NatsServerProcess } from '@warden/testing';
 import { connect, type NatsConnection } from 'nats';
-import { PermissionPush } from '../../apps/control-plane/src/lifecycle/permission-push';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
 import { SseReader } from '../support/sse-reader';
+import { natsReady } from '../support/nats-ready';
 
 /**
  * A runtime key is confined to its own org on every channel. HTTP is covered by
@@ -23,7 +23,7 @@ describe("a runtime key against another org's devices, over NATS and SSE", () =>
   beforeAll(async () => {
     nats = await NatsServerProcess.start();
     cp = await startControlPlane({ env: { NATS_URL: nats.url, WARDEN_HEARTBEAT_INTERVAL_MS: '100' } });
-    await cp.app.get(PermissionPush).natsReady();
+    await natsReady(cp.app);
     nc = await connect({ servers: nats.url });
     http = new WardenHttp(cp.url);
     orgA = await createOrg(http, ADMIN_TOKEN, { name: 'a' });

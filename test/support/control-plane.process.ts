@@ -30,6 +30,22 @@ export function spawnControlPlane(env: Record<string, string>, nodeArgs: readonl
   return watchControlPlane(child, 'control plane');
 }
 
+const ROOT = join(__dirname, '../..');
+
+/**
+ * Runs a TypeScript entry point of the test harness (one that calls `serve(hooks)`) as a real
+ * control-plane process, transpiled by ts-node: for faults a built bundle must never carry.
+ */
+export function spawnControlPlaneFromSource(entry: string, env: Record<string, string>): Promise<ControlPlaneProcess> {
+  const register = ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register'];
+  const child = spawn(process.execPath, [...register, entry], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), WARDEN_HTTP_HOST: '127.0.0.1', WARDEN_HTTP_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return watchControlPlane(child, entry);
+}
+
 /**
  * Follows a control-plane child process (stdout and stderr piped): collects its output and
  * resolves once it logs that it is listening; rejects if it exits first. An exit by a signal

@@ -30,6 +30,7 @@ import { RegisterAllowance } from './http/register-allowance';
 import { UsageController } from './http/usage.controller';
 import { WardenExceptionFilter } from './http/warden-exception.filter';
 import { openLedger } from './lifecycle/ledger.factory';
+import type { ControlPlaneHooks } from './lifecycle/control-plane-hooks';
 import { PermissionPush } from './lifecycle/permission-push';
 import { NatsRpcController } from './nats/nats-rpc.controller';
 import { WatchController } from './http/watch.controller';
@@ -45,7 +46,10 @@ export interface AppModuleOptions {
   readonly logger: Logger;
   /** An already open ledger (tests, fault injection); otherwise the configured adapter is opened. */
   readonly ledger?: EventLedger;
+  /** Seams for a test harness (fault injection); production passes none. */
+  readonly hooks?: ControlPlaneHooks;
 }
+
 
 const ValidationPipe = createZodValidationPipe({
   createValidationException: (error: unknown) => new RequestValidationError(error as ZodError),
@@ -91,7 +95,7 @@ export class AppModule {
       {
         provide: PermissionPush,
         useFactory: (l: EventLedger, hub: InProcessPermissionBroadcaster, m: PromMetrics, p: PermissionProjection) =>
-          new PermissionPush(l, hub, config, options.identity, options.logger, m, p),
+          new PermissionPush(l, hub, config, options.identity, options.logger, m, p, options.hooks),
         inject: [EventLedger, InProcessPermissionBroadcaster, PromMetrics, PermissionProjection],
       },
       {

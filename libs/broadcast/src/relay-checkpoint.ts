@@ -17,9 +17,6 @@ export abstract class RelayCheckpointStore {
 
 /** A checkpoint held in memory: for tests, and for relays whose consumers do not outlive the process (SSE). */
 export class InMemoryRelayCheckpointStore extends RelayCheckpointStore {
-  /** Number of saves so far. */
-  saves = 0;
-
   constructor(private position?: bigint) {
     super();
   }
@@ -32,7 +29,6 @@ export class InMemoryRelayCheckpointStore extends RelayCheckpointStore {
     const invalid = invalidPosition(position);
     if (invalid) throw invalid;
     this.position = position;
-    this.saves++;
   }
 }
 

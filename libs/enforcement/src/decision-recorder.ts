@@ -1,6 +1,7 @@
 import { LedgerUnavailableError, type PermissionDecided } from '@warden/domain';
 import type { EventLedger, NewEvent } from '@warden/ledger';
 import { EnforcementMetrics, NoopEnforcementMetrics } from './enforcement-metrics.port';
+import { elapsedSeconds, startTimer } from './elapsed-seconds';
 
 export interface DecisionRecorderOptions {
   /** Most records in one append. */
@@ -93,7 +94,7 @@ export class DecisionRecorder {
 
   private async write(batch: Pending[]): Promise<void> {
     const events = batch.map((item) => item.event);
-    const started = process.hrtime.bigint();
+    const started = startTimer();
     try {
       await this.ledger.append(this.streamId, events, { expectedRevision: 'any' });
       this.metrics.ledgerAppended('decisions', elapsedSeconds(started), true);
@@ -106,8 +107,4 @@ export class DecisionRecorder {
       for (const item of batch) item.reject(failure);
     }
   }
-}
-
-function elapsedSeconds(started: bigint): number {
-  return Number(process.hrtime.bigint() - started) / 1e9;
 }

@@ -9,3 +9,4 @@ export * from './decision-recorder';
 export * from './org-command.service';
 export * from './validation.service';
 export * from './registration.service';
+export * from './command-stamp';

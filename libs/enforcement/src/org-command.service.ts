@@ -14,6 +14,7 @@ import { EnforcementMetrics, NoopEnforcementMetrics } from './enforcement-metric
 import type { IdSource } from './id-source.port';
 import { KeyedMutex } from './keyed-mutex';
 import { withTimeout } from './with-timeout';
+import { elapsedSeconds, startTimer } from './elapsed-seconds';
 
 export interface CommandContext {
   /** Correlates the events with the request that caused them (the request id). */
@@ -76,13 +77,13 @@ export class OrgCommandService {
       data: event.data,
       metadata: { actor: command.actor, correlationId: context.correlationId },
     }));
-    const started = process.hrtime.bigint();
+    const started = startTimer();
     try {
       const result = await this.ledger.append(orgStream(command.orgId), events, { expectedRevision: expected });
-      this.metrics.ledgerAppended('org', Number(process.hrtime.bigint() - started) / 1e9, true);
+      this.metrics.ledgerAppended('org', elapsedSeconds(started), true);
       return result;
     } catch (error) {
-      this.metrics.ledgerAppended('org', Number(process.hrtime.bigint() - started) / 1e9, false);
+      this.metrics.ledgerAppended('org', elapsedSeconds(started), false);
       if (error instanceof WardenError) throw error;
       throw new LedgerUnavailableError('the control event could not be written', error);
     }

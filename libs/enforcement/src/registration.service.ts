@@ -1,6 +1,7 @@
 import type { Labels } from '@warden/domain';
 import type { KeyPrincipal } from '@warden/projection';
 import type { Clock } from './clock.port';
+import { stampCommand } from './command-stamp';
 import type { CommandResult, OrgCommandService } from './org-command.service';
 import type { ValidationService } from './validation.service';
 
@@ -18,7 +19,7 @@ export class RegistrationService {
 
   async register(principal: KeyPrincipal, deviceId: string, labels: Labels, requestId: string): Promise<CommandResult> {
     const result = await this.commands.execute(
-      { type: 'RegisterDevice', orgId: principal.orgId, at: this.clock.now(), actor: principal.keyId, data: { deviceId, labels } },
+      stampCommand({ type: 'RegisterDevice', data: { deviceId, labels } }, principal, this.clock),
       { correlationId: requestId },
     );
     const refusal = result.decision.refusal;

@@ -1,10 +1,10 @@
 import { deviceSubject, PERMISSION_STREAM } from '@warden/broadcast';
 import { NatsServerProcess } from '@warden/testing';
 import { connect, type NatsConnection } from 'nats';
-import { PermissionPush } from '../../../apps/control-plane/src/lifecycle/permission-push';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../../support/http-client';
 import { PermissionSubjectWatcher } from '../../support/permission-subject.watcher';
+import { natsReady } from '../../support/nats-ready';
 
 describe('cap changes pushed over NATS', () => {
   let nats: NatsServerProcess;
@@ -14,7 +14,7 @@ describe('cap changes pushed over NATS', () => {
   beforeAll(async () => {
     nats = await NatsServerProcess.start();
     cp = await startControlPlane({ env: { NATS_URL: nats.url } });
-    await cp.app.get(PermissionPush).natsReady();
+    await natsReady(cp.app);
     nc = await connect({ servers: nats.url });
   });
   afterAll(async () => {

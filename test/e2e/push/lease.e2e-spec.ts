@@ -1,8 +1,8 @@
 import { NatsServerProcess } from '@warden/testing';
 import { ControlPlaneStale, ExecutionDenied, WardenClient, type Lease } from '@warden/sdk';
-import { PermissionPush } from '../../../apps/control-plane/src/lifecycle/permission-push';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../../support/http-client';
+import { natsReady } from '../../support/nats-ready';
 
 /** Resolves with the signal's reason once it aborts (no timers: the test awaits the event). */
 function aborted(lease: Lease): Promise<unknown> {
@@ -19,7 +19,7 @@ describe('runtime leases against the control plane', () => {
   beforeAll(async () => {
     nats = await NatsServerProcess.start();
     cp = await startControlPlane({ env: { NATS_URL: nats.url, WARDEN_HEARTBEAT_INTERVAL_MS: '100' } });
-    await cp.app.get(PermissionPush).natsReady();
+    await natsReady(cp.app);
     http = new WardenHttp(cp.url);
   });
   afterEach(async () => {
@@ -92,7 +92,7 @@ describe('when the control plane stops', () => {
     const nats = await NatsServerProcess.start();
     const cp = await startControlPlane({ env: { NATS_URL: nats.url, WARDEN_HEARTBEAT_INTERVAL_MS: '100' } });
     try {
-      await cp.app.get(PermissionPush).natsReady();
+      await natsReady(cp.app);
       const { orgKey } = await createOrg(new WardenHttp(cp.url), ADMIN_TOKEN);
       const overNats = await new WardenClient({ baseUrl: cp.url, orgKey, natsUrl: nats.url }).start({ deviceId: 's-1', maxStalenessMs: 800 });
       const overSse = await new WardenClient({ baseUrl: cp.url, orgKey }).start({ deviceId: 's-2', watch: 'sse', maxStalenessMs: 800 });

@@ -1,8 +1,8 @@
 import { NatsServerProcess } from '@warden/testing';
 import { WardenClient } from '@warden/sdk';
-import { PermissionPush } from '../../../apps/control-plane/src/lifecycle/permission-push';
 import { ADMIN_TOKEN, startControlPlane } from '../../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../../support/http-client';
+import { natsReady } from '../../support/nats-ready';
 
 describe('when NATS is down at start-up', () => {
   it('serves HTTP at once, and pushes over NATS once NATS comes up', async () => {
@@ -17,7 +17,7 @@ describe('when NATS is down at start-up', () => {
       expect((await org.post('/api/v1/devices/validate', { deviceId: 'late-1' })).body.code).toBe('ALLOW');
 
       await nats.restart();
-      await cp.app.get(PermissionPush).natsReady();
+      await natsReady(cp.app);
       const lease = await new WardenClient({ baseUrl: cp.url, orgKey, natsUrl: nats.url }).start({ deviceId: 'late-1', watch: 'nats' });
       const aborted = new Promise((resolve) => lease.signal.addEventListener('abort', () => resolve(lease.signal.reason), { once: true }));
       await org.post('/api/v1/devices/revoke', { deviceId: 'late-1' });

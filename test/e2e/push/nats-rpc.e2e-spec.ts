@@ -1,9 +1,9 @@
 import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { NatsServerProcess } from '@warden/testing';
 import { connect, type NatsConnection } from 'nats';
-import { PermissionPush } from '../../../apps/control-plane/src/lifecycle/permission-push';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../../support/http-client';
+import { natsReady } from '../../support/nats-ready';
 
 describe('NATS request/reply', () => {
   let nats: NatsServerProcess;
@@ -14,7 +14,7 @@ describe('NATS request/reply', () => {
   beforeAll(async () => {
     nats = await NatsServerProcess.start();
     cp = await startControlPlane({ env: { NATS_URL: nats.url } });
-    await cp.app.get(PermissionPush).natsReady();
+    await natsReady(cp.app);
     nc = await connect({ servers: nats.url });
     orgKey = (await createOrg(new WardenHttp(cp.url), ADMIN_TOKEN)).orgKey;
   });

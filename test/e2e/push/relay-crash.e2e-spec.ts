@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from 'nats';
 import { ADMIN_TOKEN } from '../../support/control-plane.harness';
-import { spawnControlPlane, type ControlPlaneProcess } from '../../support/control-plane.process';
+import { spawnControlPlane, spawnControlPlaneFromSource, type ControlPlaneProcess } from '../../support/control-plane.process';
 import { createOrg, WardenHttp } from '../../support/http-client';
 import { PermissionSubjectWatcher } from '../../support/permission-subject.watcher';
 
@@ -30,7 +30,7 @@ describe('relay crash between the append and the publish', () => {
 
   it('publishes the revoke after the control plane restarts', async () => {
     const env = { WARDEN_DATA_DIR: dataDir, NATS_URL: nats.url, WARDEN_ADMIN_TOKEN: ADMIN_TOKEN, WARDEN_LOG_LEVEL: 'info' };
-    const doomed = await spawnControlPlane({ ...env, WARDEN_FAULT_INJECTION: 'crash-before-publish' });
+    const doomed = await spawnControlPlaneFromSource(join(__dirname, '../../support/crash-before-publish.main.ts'), env);
     let restarted: ControlPlaneProcess | undefined;
     try {
       await doomed.waitForOutput(NATS_READY);

@@ -36,7 +36,6 @@ export const configSchema = z.object({
   /** How often the projection snapshot is rewritten (it is also written at shutdown); 0: no snapshot at all. */
   WARDEN_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
-  WARDEN_FAULT_INJECTION: z.enum(['none', 'crash-before-publish']).default('none'),
 });
 
 export type WardenEnv = z.infer<typeof configSchema>;
@@ -69,7 +68,6 @@ export interface WardenConfig {
    * shutdown. 0 turns snapshots off (every start replays the ledger).
    */
   readonly snapshotIntervalMs: number;
-  readonly faultInjection: 'none' | 'crash-before-publish';
 }
 
 /** A configuration error: its message names every bad variable. */
@@ -107,6 +105,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     consistencyWaitMs: e.WARDEN_CONSISTENCY_WAIT_MS,
     registerRateLimit: { max: e.WARDEN_REGISTER_RATE_LIMIT, windowMs: e.WARDEN_REGISTER_RATE_WINDOW_MS },
     snapshotIntervalMs: e.WARDEN_SNAPSHOT_INTERVAL_MS,
-    faultInjection: e.WARDEN_FAULT_INJECTION,
   };
 }

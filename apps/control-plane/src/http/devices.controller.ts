@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { deviceHistory } from '@warden/audit';
-import { decideValidation, WardenError, type DeviceOutcome } from '@warden/domain';
+import { decideValidation, OrgErrors, WardenError, type DeviceOutcome } from '@warden/domain';
 import { EventLedger } from '@warden/ledger';
-import { Clock, IdSource, OrgCommandService, RegistrationService, ValidationService } from '@warden/enforcement';
+import { Clock, IdSource, OrgCommandService, RegistrationService, stampCommand, ValidationService, type UnstampedCommand } from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
 import { OrgKeyGuard } from './auth/org-key.guard';
@@ -64,40 +64,35 @@ export class DevicesController {
   @HttpCode(200)
   @RequireAdminKey()
   async revoke(@Principal() principal: KeyPrincipal, @Body() body: RevokeDeviceDto) {
-    return this.single('devices/revoke', await this.revokeMany(principal, [body.deviceId], body.reason));
+    return this.single('devices/revoke', await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: [body.deviceId], reason: body.reason ?? '' } }));
   }
 
   @Post('unrevoke')
   @HttpCode(200)
   @RequireAdminKey()
   async unrevoke(@Principal() principal: KeyPrincipal, @Body() body: DeviceIdDto) {
-    return this.single('devices/unrevoke', await this.restoreMany(principal, [body.deviceId]));
+    return this.single('devices/unrevoke', await this.run(principal, { type: 'RestoreDevices', data: { deviceIds: [body.deviceId] } }));
   }
 
   @Post('remove')
   @HttpCode(200)
   @RequireAdminKey()
   async remove(@Principal() principal: KeyPrincipal, @Body() body: DeviceIdDto) {
-    const requestId = this.ids.uuid();
-    const result = await this.commands.execute(
-      { type: 'RemoveDevices', orgId: principal.orgId, at: this.clock.now(), actor: principal.keyId, data: { deviceIds: [body.deviceId] } },
-      { correlationId: requestId },
-    );
-    return this.single('devices/remove', { ...result, requestId });
+    return this.single('devices/remove', await this.run(principal, { type: 'RemoveDevices', data: { deviceIds: [body.deviceId] } }));
   }
 
   @Post('revoke_batch')
   @HttpCode(200)
   @RequireAdminKey()
   async revokeBatch(@Principal() principal: KeyPrincipal, @Body() body: DeviceBatchDto) {
-    return this.batch('devices/revoke_batch', await this.revokeMany(principal, body.deviceIds, body.reason));
+    return this.batch('devices/revoke_batch', await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: body.deviceIds, reason: body.reason ?? '' } }));
   }
 
   @Post('unrevoke_batch')
   @HttpCode(200)
   @RequireAdminKey()
   async unrevokeBatch(@Principal() principal: KeyPrincipal, @Body() body: DeviceBatchDto) {
-    return this.batch('devices/unrevoke_batch', await this.restoreMany(principal, body.deviceIds));
+    return this.batch('devices/unrevoke_batch', await this.run(principal, { type: 'RestoreDevices', data: { deviceIds: body.deviceIds } }));
   }
 
   @Get('history')
@@ -112,24 +107,17 @@ export class DevicesController {
     return token === undefined ? undefined : { position: BigInt(token), waitMs: this.config.consistencyWaitMs };
   }
 
-  private async revokeMany(principal: KeyPrincipal, deviceIds: readonly string[], reason: string | undefined) {
+  /** Runs a device command under a fresh request id (the events' correlation id, answered as request_id). */
+  private async run(principal: KeyPrincipal, command: UnstampedCommand) {
     const requestId = this.ids.uuid();
-    const command = { type: 'RevokeDevices' as const, orgId: principal.orgId, at: this.clock.now(), actor: principal.keyId };
-    const result = await this.commands.execute({ ...command, data: { deviceIds, reason: reason ?? '' } }, { correlationId: requestId });
-    return { ...result, requestId };
-  }
-
-  private async restoreMany(principal: KeyPrincipal, deviceIds: readonly string[]) {
-    const requestId = this.ids.uuid();
-    const command = { type: 'RestoreDevices' as const, orgId: principal.orgId, at: this.clock.now(), actor: principal.keyId };
-    const result = await this.commands.execute({ ...command, data: { deviceIds } }, { correlationId: requestId });
+    const result = await this.commands.execute(stampCommand(command, principal, this.clock), { correlationId: requestId });
     return { ...result, requestId };
   }
 
   /** Single-device answer: an unknown device is 404, unrevoke at the cap is 403 limit_reached. */
-  private single(handler: string, result: Awaited<ReturnType<DevicesController['revokeMany']>>) {
+  private single(handler: string, result: Awaited<ReturnType<DevicesController['run']>>) {
     const { deviceId, outcome } = result.decision.outcomes[0]!;
-    if (outcome === 'not_found') throw new WardenError('not-found', 'device_not_found', `device ${deviceId} is not registered`);
+    if (outcome === 'not_found') throw OrgErrors.deviceNotFound(deviceId);
     if (outcome === 'limit_reached') {
       throw new WardenError('refused', 'device_limit_reached', 'the org is at its device cap; revoke or remove a device, or raise the limit', {
         deviceId,
@@ -138,7 +126,7 @@ export class DevicesController {
     return { status: 'ok', handler, deviceId, result: outcome, request_id: result.requestId, position: positionText(result.position), ...usageFields(result.state) };
   }
 
-  private batch(handler: string, result: Awaited<ReturnType<DevicesController['revokeMany']>>) {
+  private batch(handler: string, result: Awaited<ReturnType<DevicesController['run']>>) {
     const results = result.decision.outcomes.map(({ deviceId, outcome }) => ({ deviceId, result: outcome, ok: BATCH_OK.has(outcome) }));
     return { status: 'ok', handler, results, request_id: result.requestId, position: positionText(result.position), ...usageFields(result.state) };
   }

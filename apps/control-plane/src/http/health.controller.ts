@@ -4,6 +4,7 @@ import { PermissionProjection } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
 import type { NodeIdentity } from '../config/node-identity';
 import type { WardenConfig } from '../config/warden-config';
+import { PermissionPush } from '../lifecycle/permission-push';
 import { NODE_IDENTITY, WARDEN_CONFIG } from '../lifecycle/tokens';
 import { PromMetrics } from '../observability/prom-metrics';
 import { positionText } from './envelopes';
@@ -15,6 +16,7 @@ export class HealthController {
   constructor(
     private readonly projection: PermissionProjection,
     private readonly metrics: PromMetrics,
+    private readonly push: PermissionPush,
     @Inject(NODE_IDENTITY) private readonly identity: NodeIdentity,
     @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {}
@@ -27,6 +29,7 @@ export class HealthController {
       status: failed ? 'error' : 'ok',
       nodeId: this.identity.nodeId,
       ledger: this.config.ledger,
+      nats: this.push.natsState,
       projection: { position: positionText(this.projection.position), orgs: this.projection.orgCount, error: failed?.message ?? null },
     };
   }

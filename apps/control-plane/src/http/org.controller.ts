@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PLAN_LIMITS, type PlanTier } from '@warden/domain';
-import { Clock, IdSource, issueKey, OrgCommandService } from '@warden/enforcement';
+import { Clock, IdSource, issueKey, OrgCommandService, stampCommand, type UnstampedCommand } from '@warden/enforcement';
 import type { KeyPrincipal } from '@warden/projection';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
@@ -88,10 +88,7 @@ export class OrgController {
     return { status: 'ok', handler: 'org/keys/revoke', keyId: body.keyId };
   }
 
-  private run<C extends { type: string; data: unknown }>(principal: KeyPrincipal, command: C) {
-    return this.commands.execute(
-      { ...command, orgId: principal.orgId, at: this.clock.now(), actor: principal.keyId } as Parameters<OrgCommandService['execute']>[0],
-      { correlationId: this.ids.uuid() },
-    );
+  private run(principal: KeyPrincipal, command: UnstampedCommand) {
+    return this.commands.execute(stampCommand(command, principal, this.clock), { correlationId: this.ids.uuid() });
   }
 }

@@ -16,6 +16,7 @@ import type { NodeIdentity } from '../config/node-identity';
 import type { WardenConfig } from '../config/warden-config';
 import type { PromMetrics } from '../observability/prom-metrics';
 import { withoutCredentials } from '../observability/pino-logger';
+import type { ControlPlaneHooks } from './control-plane-hooks';
 
 /**
  * Pushes permission changes to runtimes: one relay feeds the in-process hub behind the SSE
@@ -26,7 +27,8 @@ import { withoutCredentials } from '../observability/pino-logger';
 export class PermissionPush {
   private sseRelay: PermissionRelay | undefined;
   private nats: { broadcaster?: NatsPermissionBroadcaster; relay?: PermissionRelay; heartbeat?: HeartbeatPublisher } = {};
-  private readonly natsStarts: Promise<unknown>[] = [];
+  private natsStarting = 0;
+  private natsFailed = false;
   private stopped = false;
 
   constructor(
@@ -37,6 +39,7 @@ export class PermissionPush {
     private readonly logger: Logger,
     private readonly metrics: PromMetrics,
     private readonly projection: PermissionProjection,
+    private readonly hooks: ControlPlaneHooks = {},
   ) {}
 
   async start(): Promise<void> {
@@ -56,9 +59,17 @@ export class PermissionPush {
     this.track(this.startNats(this.config.natsUrl));
   }
 
-  /** Follows a NATS start-up running in the background (push, request/reply): logged if it fails, awaited by natsReady(). */
+  /** Follows a NATS start-up running in the background (push, request/reply): counted in natsState, logged if it fails. */
   track(start: Promise<unknown>): void {
-    this.natsStarts.push(start.catch((error: unknown) => this.logger.error({ err: error }, 'NATS start-up failed')));
+    this.natsStarting++;
+    start.then(
+      () => this.natsStarting--,
+      (error: unknown) => {
+        this.natsStarting--;
+        this.natsFailed = true;
+        this.logger.error({ err: error }, 'NATS start-up failed');
+      },
+    );
   }
 
   async stop(): Promise<void> {
@@ -75,9 +86,14 @@ export class PermissionPush {
     return this.nats.relay?.position;
   }
 
-  /** Resolves once the NATS side is up: relay caught up, request/reply listening (for tests); immediately without NATS. */
-  async natsReady(): Promise<void> {
-    await Promise.all(this.natsStarts);
+  /**
+   * The NATS side as /health reports it: `off` without NATS_URL, `starting` until the relay has
+   * caught up and request/reply listens, `up` after, `failed` when a start-up gave up.
+   */
+  get natsState(): 'off' | 'starting' | 'up' | 'failed' {
+    if (!this.config.natsUrl) return 'off';
+    if (this.natsFailed) return 'failed';
+    return this.natsStarting > 0 ? 'starting' : 'up';
   }
 
   /** The projection's org states and position, for a relay to start from instead of folding the ledger again. */
@@ -98,7 +114,7 @@ export class PermissionPush {
       ledger: this.ledger,
       broadcaster,
       checkpoints: this.checkpointStore(),
-      beforePublish: (messages) => this.injectFault(messages),
+      beforePublish: this.hooks.beforeNatsPublish,
       onPublished: (messages) => this.metrics.pushPublished(messages.length),
       onError: (error) => this.logger.warn({ err: error }, 'NATS relay: publish failed, retrying'),
       seed: () => this.projectionSeed(),
@@ -118,12 +134,5 @@ export class PermissionPush {
   private checkpointStore(): RelayCheckpointStore {
     if (this.config.ledger === 'memory') return new InMemoryRelayCheckpointStore();
     return new FileRelayCheckpointStore(join(this.config.dataDir, `relay-checkpoint-${this.identity.nodeId}.json`));
-  }
-
-  /** Test-only fault: die (like kill -9) after a revoke was appended and before it is published. */
-  private injectFault(messages: readonly PermissionMessage[]): void {
-    if (this.config.faultInjection === 'crash-before-publish' && messages.some((message) => message.code === 'DEVICE_REVOKED')) {
-      process.kill(process.pid, 'SIGKILL');
-    }
   }
 }
