@@ -13,6 +13,8 @@ export interface DecisionTuple {
   readonly allowed: boolean;
   readonly code: DecisionCode;
   readonly orgRevision: number;
+  /** `decidedAt` as epoch ms: the decision's own time, which replay decides with. */
+  readonly decidedAtMs: number;
   readonly position: bigint;
 }
 
@@ -66,9 +68,10 @@ export async function indexDecisions(
     if (options.orgId !== undefined && data.orgId !== options.orgId) continue;
     decisions++;
     const { decisionId, orgId, deviceId, action, allowed, code, orgRevision } = data;
+    const decidedAtMs = Date.parse(data.decidedAt);
     const bucket = byOrg.get(orgId) ?? [];
     if (bucket.length === 0) byOrg.set(orgId, bucket);
-    bucket.push({ decisionId, orgId, deviceId, action, allowed, code, orgRevision, position: event.position });
+    bucket.push({ decisionId, orgId, deviceId, action, allowed, code, orgRevision, decidedAtMs, position: event.position });
   }
   for (const bucket of byOrg.values()) {
     bucket.sort((a, b) => a.orgRevision - b.orgRevision || (a.position < b.position ? -1 : a.position > b.position ? 1 : 0));

@@ -100,8 +100,9 @@ export async function replayLedger(ledger: EventLedger, options: ReplayOptions =
 }
 
 /** The verdict the domain gives for a recorded decision, at the state it records. */
-export function redecide(state: OrgState, decision: Pick<DecisionTuple, 'action' | 'deviceId' | 'orgId'>): ReplayVerdict {
-  if (decision.action === 'validate') return decideValidation(state, decision.deviceId);
+export function redecide(state: OrgState, decision: Pick<DecisionTuple, 'action' | 'deviceId' | 'orgId' | 'decidedAtMs'>): ReplayVerdict {
+  // A heartbeat answers the same verdict as a validation at its time.
+  if (decision.action !== 'register') return decideValidation(state, decision.deviceId, decision.decidedAtMs);
   // Registration of an unknown org is an error, never a record: nothing to compare with.
   if (!state.exists) return MISSING;
   const outcome = decideOrg(

@@ -55,15 +55,18 @@ export async function orgStateAt(ledger: EventLedger, orgId: string, at: LedgerM
   if (until !== undefined && Number.isNaN(until)) throw new WardenError('invalid', 'invalid_time', `not an ISO 8601 time: ${JSON.stringify((at as { time: string }).time)}`);
   const state = initialOrgState(orgId);
   let position: bigint | undefined;
+  let lastAtMs = Number.NEGATIVE_INFINITY;
   for (const recorded of events) {
     const event = parseRecordedOrgEvent(recorded);
     if ('position' in at ? recorded.position > at.position : event !== undefined && Date.parse(event.data.at) > (until as number)) break;
     foldRecordedOrgEvent(state, recorded, undefined, event);
     position = recorded.position;
+    if (event) lastAtMs = Date.parse(event.data.at);
   }
   const devices: DeviceStateAt[] = [];
   for (const device of state.devices.values()) {
-    const verdict = decideValidation(state, device.deviceId);
+    // At a time, timed locks are judged at that time; at a position, at the last event's time.
+    const verdict = decideValidation(state, device.deviceId, until ?? lastAtMs);
     devices.push({ deviceId: device.deviceId, status: device.status, allowed: verdict.allowed, code: verdict.code, registeredAt: device.registeredAt });
   }
   return {

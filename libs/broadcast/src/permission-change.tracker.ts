@@ -73,11 +73,14 @@ function messagesOf(state: OrgState, event: OrgEvent, evolve: () => void, origin
     case 'DeviceRevoked':
     case 'DeviceRestored':
     case 'DeviceRemoved':
+    case 'DeviceLeaseExpired':
       return foldDeviceEvent(state, evolve, event.data.deviceId, origin);
     case 'OrgCreated':
     case 'DeviceLimitSet':
     case 'OrgSuspended':
     case 'OrgResumed':
+    case 'LockPlaced':
+    case 'LockLifted':
       return foldOrgWideEvent(state, event, evolve, origin);
     default:
       evolve();
@@ -89,9 +92,9 @@ function foldDeviceEvent(state: OrgState, evolve: () => void, deviceId: string, 
   const overCapBefore = isOverCap(state);
   // devicesBeyondCap returns a fresh set after each change (evolve drops the memo, never mutates it).
   const deniedBefore = overCapBefore ? devicesBeyondCap(state) : NO_DEVICES;
-  const before = decideValidation(state, deviceId);
+  const before = decideValidation(state, deviceId, origin.atMs);
   evolve();
-  const after = decideValidation(state, deviceId);
+  const after = decideValidation(state, deviceId, origin.atMs);
   const messages: PermissionMessage[] = [];
   if (changed(before, after)) messages.push(messageOf(origin, deviceId, after));
   // While suspended every active device reads ORG_SUSPENDED, so a cap shift changes no verdict.
@@ -99,10 +102,10 @@ function foldDeviceEvent(state: OrgState, evolve: () => void, deviceId: string, 
     const deniedAfter = isOverCap(state) ? devicesBeyondCap(state) : NO_DEVICES;
     // Other devices kept their status, so each one entering or leaving the set flips ALLOW <-> LIMIT_EXCEEDED.
     for (const id of deniedBefore) {
-      if (id !== deviceId && !deniedAfter.has(id)) messages.push(messageOf(origin, id, decideValidation(state, id)));
+      if (id !== deviceId && !deniedAfter.has(id)) messages.push(messageOf(origin, id, decideValidation(state, id, origin.atMs)));
     }
     for (const id of deniedAfter) {
-      if (id !== deviceId && !deniedBefore.has(id)) messages.push(messageOf(origin, id, decideValidation(state, id)));
+      if (id !== deviceId && !deniedBefore.has(id)) messages.push(messageOf(origin, id, decideValidation(state, id, origin.atMs)));
     }
   }
   return messages;
@@ -119,11 +122,11 @@ function foldOrgWideEvent(state: OrgState, event: OrgEvent, evolve: () => void, 
   } else {
     // Org-wide events never add, remove or reorder devices, so the two passes line up by index.
     const before: Verdict[] = [];
-    for (const device of state.devices.values()) before.push(decideValidation(state, device.deviceId));
+    for (const device of state.devices.values()) before.push(decideValidation(state, device.deviceId, origin.atMs));
     evolve();
     let index = 0;
     for (const device of state.devices.values()) {
-      const after = decideValidation(state, device.deviceId);
+      const after = decideValidation(state, device.deviceId, origin.atMs);
       if (changed(before[index++], after)) messages.push(messageOf(origin, device.deviceId, after));
     }
   }
@@ -140,6 +143,10 @@ function canChangeDevices(state: OrgState, event: OrgEvent): boolean {
       return state.exists && state.suspended;
     case 'DeviceLimitSet':
       return state.exists && !state.suspended && (isOverCap(state) || state.activeCount > event.data.limit);
+    case 'LockPlaced':
+    case 'LockLifted':
+      // While suspended every device reads ORG_SUSPENDED, which outranks a lock.
+      return state.exists && !state.suspended;
     default:
       return true;
   }

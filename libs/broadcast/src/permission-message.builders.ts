@@ -8,11 +8,13 @@ export interface Origin {
   readonly position: string;
   readonly eventId: string;
   readonly at: string;
+  /** `at` as epoch ms: verdicts after the event are decided at the event's own time (timed locks). */
+  readonly atMs: number;
 }
 
 /** The origin of the messages of `recorded`: its position (decimal), ledger event id and the event's own time. */
 export function originOf(orgId: string, recorded: RecordedEvent, event: OrgEvent): Origin {
-  return { orgId, position: recorded.position.toString(), eventId: recorded.eventId, at: event.data.at };
+  return { orgId, position: recorded.position.toString(), eventId: recorded.eventId, at: event.data.at, atMs: Date.parse(event.data.at) };
 }
 
 /** A device message carrying the device's verdict after the event. */

@@ -6,6 +6,9 @@ import { foldOrg } from './org.evolve';
 import { decideValidation, devicesBeyondCap } from './validation.decide';
 import { WardenError } from './warden-error';
 
+/** The decisions' own time (no lock in these specs has an expiry). */
+const AT_MS = Date.parse('2030-01-02T03:04:05.000Z');
+
 /** decideOrg's answer, or the code of the WardenError it threw: both are outputs to compare. */
 function outcomeOf(command: OrgCommand, events: Parameters<typeof foldOrg>[0]): OrgDecision | { thrown: string } {
   try {
@@ -52,7 +55,7 @@ describe('decide', () => {
         fc.property(arbitraryOrgStream, (events) => {
           const state = foldOrg(events, TEST_ORG_ID);
           const before = snapshot(state, { withoutMemo: true });
-          for (const deviceId of PROBED) decideValidation(state, deviceId);
+          for (const deviceId of PROBED) decideValidation(state, deviceId, AT_MS);
           expect(snapshot(state, { withoutMemo: true })).toEqual(before);
           if (state.capDenied) expect([...state.capDenied]).toEqual([...devicesBeyondCap(foldOrg(events, TEST_ORG_ID))]);
         }),
@@ -91,10 +94,10 @@ describe('decide', () => {
       fc.assert(
         fc.property(arbitraryOrgStream, arbitraryOrgCommand, fc.date({ noInvalidDate: true }), (events, command, now) => {
           const first = outcomeOf(command, events);
-          const firstVerdicts = PROBED.map((id) => decideValidation(foldOrg(events, TEST_ORG_ID), id));
+          const firstVerdicts = PROBED.map((id) => decideValidation(foldOrg(events, TEST_ORG_ID), id, AT_MS));
           jest.setSystemTime(now);
           expect(outcomeOf(command, events)).toEqual(first);
-          expect(PROBED.map((id) => decideValidation(foldOrg(events, TEST_ORG_ID), id))).toEqual(firstVerdicts);
+          expect(PROBED.map((id) => decideValidation(foldOrg(events, TEST_ORG_ID), id, AT_MS))).toEqual(firstVerdicts);
         }),
       );
     });
@@ -123,7 +126,7 @@ describe('decide', () => {
             } catch (error) {
               if (!(error instanceof WardenError)) throw error;
             }
-            for (const id of PROBED) decideValidation(state, id);
+            for (const id of PROBED) decideValidation(state, id, AT_MS);
             expect(dateNow).not.toHaveBeenCalled();
             expect(perfNow).not.toHaveBeenCalled();
             expect(constructed).toBe(0);

@@ -6,6 +6,8 @@ export const DecisionCode = {
   OrgSuspended: 'ORG_SUSPENDED',
   LimitExceeded: 'LIMIT_EXCEEDED',
   LedgerUnavailable: 'LEDGER_UNAVAILABLE',
+  LeaseExpired: 'LEASE_EXPIRED',
+  DeviceLocked: 'DEVICE_LOCKED',
 } as const;
 
 export type DecisionCode = (typeof DecisionCode)[keyof typeof DecisionCode];

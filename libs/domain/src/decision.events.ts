@@ -1,6 +1,7 @@
 import type { DecisionCode } from './decision-codes';
 
-export type DecisionAction = 'validate' | 'register';
+/** `heartbeat`: a sign of life that also answers the device's verdict (leases). */
+export type DecisionAction = 'validate' | 'register' | 'heartbeat';
 
 /**
  * A decision record, written to `decisions-<nodeId>` before an allow is answered.

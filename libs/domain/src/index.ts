@@ -9,3 +9,4 @@ export * from './org.errors';
 export * from './org.decide';
 export * from './validation.decide';
 export * from './decision.events';
+export * from './leases-and-locks.decide';

@@ -1,4 +1,4 @@
-import type { KeyScope, Labels } from './org.events';
+import type { KeyScope, Labels, LockSelector } from './org.events';
 import type { PlanTier } from './plans';
 
 /** Every command carries its time (`at`, ISO 8601) and actor: decide never reads a clock. */
@@ -24,6 +24,15 @@ export type RegisterDevice = CommandOf<'RegisterDevice', { deviceId: string; lab
 export type RevokeDevices = CommandOf<'RevokeDevices', { deviceIds: readonly string[]; reason: string }>;
 export type RestoreDevices = CommandOf<'RestoreDevices', { deviceIds: readonly string[] }>;
 export type RemoveDevices = CommandOf<'RemoveDevices', { deviceIds: readonly string[] }>;
+/** Leases on with a TTL (MIN_LEASE_TTL_SECONDS..MAX_LEASE_TTL_SECONDS) or off (null). */
+export type SetLeasePolicy = CommandOf<'SetLeasePolicy', { leaseTtlSeconds: number | null }>;
+/**
+ * Expires the leases of devices last seen at `lastSeenAt` (what the caller's liveness record
+ * says). Decided against the command's `at`: a device not lapsed by then is left alone.
+ */
+export type ExpireLeases = CommandOf<'ExpireLeases', { devices: readonly { deviceId: string; lastSeenAt: string }[] }>;
+export type PlaceLock = CommandOf<'PlaceLock', { lockId: string; selector: LockSelector; reason: string; expiresAt: string | null }>;
+export type LiftLock = CommandOf<'LiftLock', { lockId: string }>;
 
 export type OrgCommand =
   | CreateOrg
@@ -35,4 +44,8 @@ export type OrgCommand =
   | RegisterDevice
   | RevokeDevices
   | RestoreDevices
-  | RemoveDevices;
+  | RemoveDevices
+  | SetLeasePolicy
+  | ExpireLeases
+  | PlaceLock
+  | LiftLock;

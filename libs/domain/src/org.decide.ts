@@ -15,6 +15,7 @@ import type { OrgEvent } from './org.events';
 import { adminKeyCount, type OrgState } from './org.state';
 import { WardenError } from './warden-error';
 import { MAX_DEVICE_LIMIT, PLAN_LIMITS, isStandardPlanTier } from './plans';
+import { expireLeases, liftLock, placeLock, setLeasePolicy } from './leases-and-locks.decide';
 
 /** What happened to one device named by a command. */
 export type DeviceOutcome =
@@ -76,6 +77,14 @@ export function decideOrg(command: OrgCommand, state: OrgState): OrgDecision {
       return restoreDevices(command, state);
     case 'RemoveDevices':
       return removeDevices(command, state);
+    case 'SetLeasePolicy':
+      return { events: setLeasePolicy(command, state), outcomes: [] };
+    case 'ExpireLeases':
+      return { events: expireLeases(command, state), outcomes: [] };
+    case 'PlaceLock':
+      return { events: placeLock(command, state), outcomes: [] };
+    case 'LiftLock':
+      return { events: liftLock(command, state), outcomes: [] };
     default:
       return assertNever(command);
   }
@@ -124,6 +133,7 @@ function registerDevice(command: RegisterDevice, state: OrgState): OrgDecision {
   const device = state.devices.get(deviceId);
   if (device?.status === 'active') return { events: [], outcomes: [{ deviceId, outcome: 'exists' }] };
   if (device?.status === 'revoked') return refuse(deviceId, 'revoked', DecisionCode.DeviceRevoked);
+  // An expired device registers like a new one (its seat was released), subject to the cap.
   if (state.suspended) return refuse(deviceId, 'suspended', DecisionCode.OrgSuspended);
   if (state.activeCount >= state.limit) return refuse(deviceId, 'limit_reached', DecisionCode.LimitExceeded);
   return {
@@ -161,7 +171,7 @@ function restoreDevices(command: RestoreDevices, state: OrgState): OrgDecision {
   const outcomes = command.data.deviceIds.map((deviceId) => {
     const device = state.devices.get(deviceId);
     if (!device) return { deviceId, outcome: 'not_found' as const };
-    if (device.status === 'active' || restoredNow.has(deviceId)) return { deviceId, outcome: 'not_revoked' as const };
+    if (device.status !== 'revoked' || restoredNow.has(deviceId)) return { deviceId, outcome: 'not_revoked' as const };
     if (active >= state.limit) return { deviceId, outcome: 'limit_reached' as const };
     active++;
     restoredNow.add(deviceId);

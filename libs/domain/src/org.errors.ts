@@ -11,4 +11,9 @@ export const OrgErrors = {
   lastAdminKey: (keyId: string) =>
     new WardenError('conflict', 'last_admin_key', `key ${keyId} is the org's last admin key; issue another admin key first`),
   invalidLimit: (message: string) => new WardenError('invalid', 'invalid_limit', message),
+  invalidLeaseTtl: (message: string) => new WardenError('invalid', 'invalid_lease_ttl', message),
+  invalidSelector: (message: string) => new WardenError('invalid', 'invalid_selector', message),
+  invalidExpiry: (message: string) => new WardenError('invalid', 'invalid_expires_at', message),
+  lockExists: (lockId: string) => new WardenError('conflict', 'lock_exists', `lock ${lockId} already exists`),
+  lockNotFound: (lockId: string) => new WardenError('not-found', 'lock_not_found', `lock ${lockId} is not an active lock of this org`),
 } as const;

@@ -21,6 +21,21 @@ export type DeviceRegistered = OrgEventOf<'DeviceRegistered', { deviceId: string
 export type DeviceRevoked = OrgEventOf<'DeviceRevoked', { deviceId: string; reason: string; actor: string }>;
 export type DeviceRestored = OrgEventOf<'DeviceRestored', { deviceId: string; actor: string }>;
 export type DeviceRemoved = OrgEventOf<'DeviceRemoved', { deviceId: string; actor: string }>;
+/** Leases on (`leaseTtlSeconds`) or off (null) for the org. */
+export type OrgPolicySet = OrgEventOf<'OrgPolicySet', { leaseTtlSeconds: number | null; actor: string }>;
+/** The device showed no sign of life for `ttlSeconds` after `lastSeenAt`: its seat is released. */
+export type DeviceLeaseExpired = OrgEventOf<'DeviceLeaseExpired', { deviceId: string; lastSeenAt: string; ttlSeconds: number }>;
+/**
+ * What a lock matches: one device, devices carrying every given label (AND, by equality), or
+ * both at once. Never empty: the whole org has its own kill switch (suspend).
+ */
+export interface LockSelector {
+  readonly deviceId?: string;
+  readonly labels?: Labels;
+}
+/** A lock denies every device it matches with DEVICE_LOCKED until lifted or, with `expiresAt`, until that time. */
+export type LockPlaced = OrgEventOf<'LockPlaced', { lockId: string; selector: LockSelector; reason: string; expiresAt: string | null; actor: string }>;
+export type LockLifted = OrgEventOf<'LockLifted', { lockId: string; actor: string }>;
 
 /** Every control event of an `org-<orgId>` stream, past tense. */
 export type OrgEvent =
@@ -33,7 +48,11 @@ export type OrgEvent =
   | DeviceRegistered
   | DeviceRevoked
   | DeviceRestored
-  | DeviceRemoved;
+  | DeviceRemoved
+  | OrgPolicySet
+  | DeviceLeaseExpired
+  | LockPlaced
+  | LockLifted;
 
 export type OrgEventType = OrgEvent['type'];
 
@@ -48,4 +67,8 @@ export const ORG_EVENT_TYPES: readonly OrgEventType[] = [
   'DeviceRevoked',
   'DeviceRestored',
   'DeviceRemoved',
+  'OrgPolicySet',
+  'DeviceLeaseExpired',
+  'LockPlaced',
+  'LockLifted',
 ];

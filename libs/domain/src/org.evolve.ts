@@ -48,6 +48,20 @@ export function evolveOrg(state: OrgState, event: OrgEvent): OrgState {
       return restoreDevice(state, event.data.deviceId);
     case 'DeviceRemoved':
       return removeDevice(state, event.data.deviceId);
+    case 'OrgPolicySet':
+      state.leaseTtlSeconds = event.data.leaseTtlSeconds;
+      return state;
+    case 'DeviceLeaseExpired':
+      return expireDevice(state, event.data.deviceId, event.data.at);
+    case 'LockPlaced': {
+      const { lockId, selector, reason, expiresAt, actor, at } = event.data;
+      const expiresAtMs = expiresAt === null ? Number.POSITIVE_INFINITY : Date.parse(expiresAt);
+      state.locks.set(lockId, { lockId, selector, reason, placedAt: at, actor, expiresAt, expiresAtMs });
+      return state;
+    }
+    case 'LockLifted':
+      state.locks.delete(event.data.lockId);
+      return state;
     default:
       return state;
   }
@@ -66,9 +80,21 @@ function registerDevice(state: OrgState, deviceId: string, labels: Labels, at: s
 function revokeDevice(state: OrgState, deviceId: string, reason: string, at: string): OrgState {
   const device = state.devices.get(deviceId);
   if (!device || device.status === 'revoked') return state;
+  // An expired device holds no seat already; revoking it records the operator's word.
+  if (device.status === 'active') state.activeCount--;
   device.status = 'revoked';
   device.revokedAt = at;
   device.revokedReason = reason;
+  device.expiredAt = undefined;
+  state.capDenied = undefined;
+  return state;
+}
+
+function expireDevice(state: OrgState, deviceId: string, at: string): OrgState {
+  const device = state.devices.get(deviceId);
+  if (!device || device.status !== 'active') return state;
+  device.status = 'expired';
+  device.expiredAt = at;
   state.activeCount--;
   state.capDenied = undefined;
   return state;
@@ -76,7 +102,7 @@ function revokeDevice(state: OrgState, deviceId: string, reason: string, at: str
 
 function restoreDevice(state: OrgState, deviceId: string): OrgState {
   const device = state.devices.get(deviceId);
-  if (!device || device.status === 'active') return state;
+  if (!device || device.status !== 'revoked') return state;
   device.status = 'active';
   device.revokedAt = undefined;
   device.revokedReason = undefined;

@@ -1,7 +1,8 @@
-import type { KeyScope, Labels } from './org.events';
+import type { KeyScope, Labels, LockSelector } from './org.events';
 import type { PlanTier } from './plans';
 
-export type DeviceStatus = 'active' | 'revoked';
+/** `expired`: its lease lapsed and its seat was released; only a registration brings it back. */
+export type DeviceStatus = 'active' | 'revoked' | 'expired';
 
 export interface DeviceState {
   readonly deviceId: string;
@@ -12,6 +13,19 @@ export interface DeviceState {
   order: number;
   revokedAt?: string;
   revokedReason?: string;
+  /** When its lease expired (status `expired`). */
+  expiredAt?: string;
+}
+
+/** An active lock of the org. `expiresAtMs` (epoch ms) is parsed once by evolve, for the hot path. */
+export interface LockState {
+  readonly lockId: string;
+  readonly selector: LockSelector;
+  readonly reason: string;
+  readonly placedAt: string;
+  readonly actor: string;
+  readonly expiresAt: string | null;
+  readonly expiresAtMs: number;
 }
 
 export interface KeyState {
@@ -37,6 +51,10 @@ export interface OrgState {
   limit: number;
   suspended: boolean;
   suspendedReason?: string;
+  /** Lease TTL of the org's devices, or null when leases are off (the default). */
+  leaseTtlSeconds: number | null;
+  /** Locks placed and not lifted, by lockId (a timed lock stays here after its time: it just stops matching). */
+  readonly locks: Map<string, LockState>;
   /** Active keys by keyId; a revoked key is dropped. */
   readonly keys: Map<string, KeyState>;
   readonly devices: Map<string, DeviceState>;
@@ -56,6 +74,8 @@ export function initialOrgState(orgId = ''): OrgState {
     planTier: 'free',
     limit: 0,
     suspended: false,
+    leaseTtlSeconds: null,
+    locks: new Map(),
     keys: new Map(),
     devices: new Map(),
     activeCount: 0,
@@ -80,5 +100,5 @@ export function adminKeyCount(state: OrgState): number {
 export function cloneOrgState(state: OrgState): OrgState {
   const devices = new Map<string, DeviceState>();
   for (const [deviceId, device] of state.devices) devices.set(deviceId, { ...device });
-  return { ...state, keys: new Map(state.keys), devices, capDenied: undefined };
+  return { ...state, keys: new Map(state.keys), locks: new Map(state.locks), devices, capDenied: undefined };
 }

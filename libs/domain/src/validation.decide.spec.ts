@@ -15,6 +15,9 @@ import { DecisionCode } from './decision-codes';
 import { evolveOrg, foldOrg } from './org.evolve';
 import { decideValidation, devicesBeyondCap } from './validation.decide';
 
+/** The decisions' own time (no lock in these specs has an expiry). */
+const AT_MS = Date.parse('2030-01-02T03:04:05.000Z');
+
 const { Allow, DeviceNotRegistered, DeviceRevoked, OrgSuspended, LimitExceeded } = DecisionCode;
 
 describe('validate', () => {
@@ -61,7 +64,7 @@ describe('validate', () => {
     });
 
     it('denies with DEVICE_NOT_REGISTERED when there is no state at all', () => {
-      expect(decideValidation(undefined, 'd1')).toEqual({ allowed: false, code: DeviceNotRegistered });
+      expect(decideValidation(undefined, 'd1', AT_MS)).toEqual({ allowed: false, code: DeviceNotRegistered });
     });
   });
 
@@ -173,20 +176,20 @@ describe('validate', () => {
 
     it('follows events folded into the same state after an earlier validation', () => {
       const state = foldOrg([...orgExists({ limit: 3 }), ...devicesRegistered('d1', 'd2', 'd3'), deviceLimitSet(2)], TEST_ORG_ID);
-      expect(decideValidation(state, 'd3').code).toBe(LimitExceeded);
+      expect(decideValidation(state, 'd3', AT_MS).code).toBe(LimitExceeded);
       evolveOrg(state, deviceRemoved('d1'));
-      expect(decideValidation(state, 'd3').code).toBe(Allow);
+      expect(decideValidation(state, 'd3', AT_MS).code).toBe(Allow);
       evolveOrg(state, deviceRegistered('d4'));
-      expect(decideValidation(state, 'd4').code).toBe(LimitExceeded);
+      expect(decideValidation(state, 'd4', AT_MS).code).toBe(LimitExceeded);
       evolveOrg(state, deviceLimitSet(1));
-      expect(decideValidation(state, 'd2').code).toBe(Allow);
-      expect(decideValidation(state, 'd3').code).toBe(LimitExceeded);
+      expect(decideValidation(state, 'd2', AT_MS).code).toBe(Allow);
+      expect(decideValidation(state, 'd3', AT_MS).code).toBe(LimitExceeded);
       evolveOrg(state, deviceRevoked('d2'));
-      expect(decideValidation(state, 'd3').code).toBe(Allow);
-      expect(decideValidation(state, 'd4').code).toBe(LimitExceeded);
+      expect(decideValidation(state, 'd3', AT_MS).code).toBe(Allow);
+      expect(decideValidation(state, 'd4', AT_MS).code).toBe(LimitExceeded);
       evolveOrg(state, deviceRestored('d2'));
-      expect(decideValidation(state, 'd2').code).toBe(Allow);
-      expect(decideValidation(state, 'd3').code).toBe(LimitExceeded);
+      expect(decideValidation(state, 'd2', AT_MS).code).toBe(Allow);
+      expect(decideValidation(state, 'd3', AT_MS).code).toBe(LimitExceeded);
     });
   });
 

@@ -42,8 +42,9 @@ export class ValidationService {
     const position = this.projection.position;
     if (this.projection.failed) return this.answer(LEDGER_UNAVAILABLE_VERDICT, requestId, position);
     const state = this.projection.org(principal.orgId);
-    const verdict = decideValidation(state, deviceId);
-    const recorded = await this.record(principal, deviceId, requestId, 'validate', verdict, state?.revision ?? -1);
+    const decidedAt = this.clock.now();
+    const verdict = decideValidation(state, deviceId, Date.parse(decidedAt));
+    const recorded = await this.record(principal, deviceId, requestId, 'validate', verdict, state?.revision ?? -1, decidedAt);
     return this.answer(recorded ? verdict : LEDGER_UNAVAILABLE_VERDICT, requestId, position);
   }
 
@@ -55,6 +56,7 @@ export class ValidationService {
     action: DecisionAction,
     verdict: Verdict,
     orgRevision: number,
+    decidedAt: string = this.clock.now(),
   ): Promise<boolean> {
     try {
       await this.recorder.record(
@@ -66,7 +68,7 @@ export class ValidationService {
           allowed: verdict.allowed,
           code: verdict.code,
           orgRevision,
-          decidedAt: this.clock.now(),
+          decidedAt,
         },
         principal.keyId,
         decisionId,

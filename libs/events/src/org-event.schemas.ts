@@ -1,5 +1,5 @@
 import type { OrgEvent, PermissionDecided } from '@warden/domain';
-import { DECISION_CODES, MAX_DEVICE_LIMIT, PLAN_TIERS } from '@warden/domain';
+import { DECISION_CODES, MAX_DEVICE_LIMIT, MAX_LEASE_TTL_SECONDS, MIN_LEASE_TTL_SECONDS, PLAN_TIERS } from '@warden/domain';
 import { z } from 'zod';
 
 /**
@@ -22,6 +22,17 @@ const schemas = {
   DeviceRevoked: z.object({ ...base, deviceId, reason: z.string(), actor }),
   DeviceRestored: z.object({ ...base, deviceId, actor }),
   DeviceRemoved: z.object({ ...base, deviceId, actor }),
+  OrgPolicySet: z.object({ ...base, leaseTtlSeconds: z.number().int().min(MIN_LEASE_TTL_SECONDS).max(MAX_LEASE_TTL_SECONDS).nullable(), actor }),
+  DeviceLeaseExpired: z.object({ ...base, deviceId, lastSeenAt: z.string().min(1), ttlSeconds: z.number().int().positive() }),
+  LockPlaced: z.object({
+    ...base,
+    lockId: z.string().min(1),
+    selector: z.object({ deviceId: deviceId.optional(), labels: z.record(z.string(), z.string()).optional() }),
+    reason: z.string(),
+    expiresAt: z.string().min(1).nullable(),
+    actor,
+  }),
+  LockLifted: z.object({ ...base, lockId: z.string().min(1), actor }),
 } as const;
 
 function limitSchema() {
@@ -32,7 +43,7 @@ export const permissionDecidedSchema = z.object({
   decisionId: z.string().min(1),
   orgId: z.string().min(1),
   deviceId,
-  action: z.enum(['validate', 'register']),
+  action: z.enum(['validate', 'register', 'heartbeat']),
   allowed: z.boolean(),
   code: z.enum(DECISION_CODES as [string, ...string[]]),
   orgRevision: z.number().int().min(-1),

@@ -54,4 +54,6 @@ export const DecisionCode = {
   OrgSuspended: 'ORG_SUSPENDED',
   LimitExceeded: 'LIMIT_EXCEEDED',
   LedgerUnavailable: 'LEDGER_UNAVAILABLE',
+  LeaseExpired: 'LEASE_EXPIRED',
+  DeviceLocked: 'DEVICE_LOCKED',
 } as const;

@@ -1,4 +1,5 @@
 export * from './decider/org.fixtures';
+export * from './decider/leases-and-locks.fixtures';
 export * from './decider/given-when-then';
 export * from './decider/org.arbitraries';
 export * from './ledger/faulty-event-ledger';

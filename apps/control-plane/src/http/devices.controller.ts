@@ -56,7 +56,8 @@ export class DevicesController {
   @ApiOperation({ summary: 'Every device of the org with its current permission' })
   list(@Principal() principal: KeyPrincipal) {
     const state = this.projection.org(principal.orgId)!;
-    const devices = [...state.devices.values()].map((device) => deviceView(device, decideValidation(state, device.deviceId).code));
+    const now = Date.now();
+    const devices = [...state.devices.values()].map((device) => deviceView(device, decideValidation(state, device.deviceId, now).code));
     return { status: 'ok', handler: 'devices/list', orgId: principal.orgId, count: devices.length, devices, ...usageFields(state) };
   }
 

@@ -25,6 +25,8 @@ const VERDICT_TEXT: Readonly<Record<DecisionCode, { status: string; reason: stri
   ORG_SUSPENDED: { status: 'suspended', reason: 'the org is suspended (kill switch engaged)' },
   LIMIT_EXCEEDED: { status: 'limit_exceeded', reason: 'device is beyond the org device cap' },
   LEDGER_UNAVAILABLE: { status: 'unavailable', reason: 'the decision could not be recorded; denied (fail closed)' },
+  LEASE_EXPIRED: { status: 'lease_expired', reason: 'the device showed no sign of life within the lease TTL; register again' },
+  DEVICE_LOCKED: { status: 'locked', reason: 'a lock of the org matches this device' },
 };
 
 export function validateEnvelope(deviceId: string, result: ValidationResult, orgId: string) {

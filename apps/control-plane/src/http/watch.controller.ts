@@ -73,7 +73,7 @@ export class WatchController implements BeforeApplicationShutdown {
   }
 
   private currentPermission(orgId: string, deviceId: string): PermissionMessage {
-    const verdict = this.projection.failed ? LEDGER_UNAVAILABLE_VERDICT : decideValidation(this.projection.org(orgId), deviceId);
+    const verdict = this.projection.failed ? LEDGER_UNAVAILABLE_VERDICT : decideValidation(this.projection.org(orgId), deviceId, Date.now());
     return {
       orgId,
       deviceId,

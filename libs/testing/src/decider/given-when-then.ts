@@ -11,7 +11,7 @@ import {
   type OrgState,
   type Verdict,
 } from '@warden/domain';
-import { TEST_ORG_ID } from './org.fixtures';
+import { TEST_AT, TEST_ORG_ID } from './org.fixtures';
 
 /**
  * given/when/then for the org decider:
@@ -44,8 +44,9 @@ export class Given {
     return new When(this.events, command);
   }
 
-  validate(deviceId: string): Validation {
-    return new Validation(this.state(), deviceId);
+  /** Validates a device against the state of the given events, at `at` (default TEST_AT). */
+  validate(deviceId: string, at: string = TEST_AT): Validation {
+    return new Validation(this.state(), deviceId, Date.parse(at));
   }
 }
 
@@ -109,8 +110,8 @@ export class DecisionAssertions {
   }
 
   /** Validates a device against the state after the command's events. */
-  thenValidate(deviceId: string): Validation {
-    return new Validation(this.stateAfter(), deviceId);
+  thenValidate(deviceId: string, at: string = TEST_AT): Validation {
+    return new Validation(this.stateAfter(), deviceId, Date.parse(at));
   }
 }
 
@@ -133,12 +134,13 @@ export class Validation {
   constructor(
     private readonly state: OrgState,
     private readonly deviceId: string,
+    private readonly atMs: number,
   ) {}
 
   /** The verdict; fails the test if validation changed anything but its cap memo. */
   get verdict(): Verdict {
     const before = snapshot(this.state, { withoutMemo: true });
-    const verdict = decideValidation(this.state, this.deviceId);
+    const verdict = decideValidation(this.state, this.deviceId, this.atMs);
     expect(snapshot(this.state, { withoutMemo: true })).toEqual(before);
     return verdict;
   }
