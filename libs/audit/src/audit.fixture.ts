@@ -42,9 +42,9 @@ export async function auditFixture() {
     now: () => time(tick),
     createOrg: (orgId: string, limit = 3) =>
       run('CreateOrg', orgId, { name: orgId, planTier: 'custom', limit, adminKey: { keyId: 'k', keyHash: 'a'.repeat(64) } }),
-    register: (orgId: string, deviceId: string) => {
+    register: (orgId: string, deviceId: string, labels: Record<string, string> = {}) => {
       next();
-      return registration.register(principal(orgId), deviceId, {}, `r${++requests}`);
+      return registration.register(principal(orgId), deviceId, labels, `r${++requests}`);
     },
     validate: async (orgId: string, deviceId: string) => {
       next();
@@ -56,6 +56,14 @@ export async function auditFixture() {
     suspend: (orgId: string) => run('SuspendOrg', orgId, { reason: 'test' }),
     resume: (orgId: string) => run('ResumeOrg', orgId, {}),
     setLimit: (orgId: string, limit: number, planTier: PlanTier = 'custom') => run('SetDeviceLimit', orgId, { limit, planTier }),
+    leases: (orgId: string, leaseTtlSeconds: number | null) => run('SetLeasePolicy', orgId, { leaseTtlSeconds }),
+    expire: (orgId: string, deviceId: string, lastSeenAt: string) => run('ExpireLeases', orgId, { devices: [{ deviceId, lastSeenAt }] }),
+    lock: (orgId: string, lockId: string, labels: Record<string, string>) =>
+      run('PlaceLock', orgId, { lockId, selector: { labels }, reason: 'test', expiresAt: null }),
+    /** Moves the fixture's clock `seconds` ahead (the next command or decision is one second later still). */
+    advance(seconds: number): void {
+      tick += seconds;
+    },
     orgStream,
     /** Runs one statement on a second connection to the file. */
     tamper(sql: string, ...params: unknown[]): void {

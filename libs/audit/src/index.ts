@@ -1,2 +1,3 @@
 export * from './audit';
 export * from './export';
+export { ExpiryCheck, type UnjustifiedExpiry } from './expiry-check';

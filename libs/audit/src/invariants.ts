@@ -1,4 +1,4 @@
-import { devicesBeyondCap, type OrgEvent, type OrgState } from '@warden/domain';
+import { devicesBeyondCap, isLocked, type OrgEvent, type OrgState } from '@warden/domain';
 import type { EventLedger, RecordedEvent } from '@warden/ledger';
 import { ChainChecker, type ChainBreak } from './chain-checker';
 import { indexDecisions, type DecisionTuple } from './decision-index';
@@ -12,6 +12,8 @@ import { foldOrgs } from './org-fold';
  * - `ALLOW_UNREGISTERED` / `ALLOW_REVOKED` / `ALLOW_SUSPENDED` / `ALLOW_BEYOND_CAP`: an ALLOW
  *   was recorded for a device that, at the recorded revision, was unknown or removed, revoked,
  *   in a suspended org, or among the newest registrations beyond the cap;
+ * - `ALLOW_EXPIRED`: an ALLOW recorded for a device between its lease expiry and its next
+ *   registration; `ALLOW_LOCKED`: for a device a lock in force at the decision's time matched;
  * - `ALLOW_AT_MISSING_REVISION`: an ALLOW recorded at an org revision that is not in the ledger.
  */
 export type BreachKind =
@@ -21,6 +23,8 @@ export type BreachKind =
   | 'ALLOW_REVOKED'
   | 'ALLOW_SUSPENDED'
   | 'ALLOW_BEYOND_CAP'
+  | 'ALLOW_EXPIRED'
+  | 'ALLOW_LOCKED'
   | 'ALLOW_AT_MISSING_REVISION';
 
 export interface InvariantBreach {
@@ -107,7 +111,9 @@ function checkAllow(state: OrgState, decision: DecisionTuple, breaches: Invarian
   const where = `at org revision ${decision.orgRevision}`;
   if (!device) breaches.push(breach('ALLOW_UNREGISTERED', decision, `ALLOW for a device not registered ${where}`));
   else if (device.status === 'revoked') breaches.push(breach('ALLOW_REVOKED', decision, `ALLOW for a revoked device ${where}`));
+  else if (device.status === 'expired') breaches.push(breach('ALLOW_EXPIRED', decision, `ALLOW for a device whose lease expired at ${device.expiredAt} ${where}`));
   else if (state.suspended) breaches.push(breach('ALLOW_SUSPENDED', decision, `ALLOW while the org was suspended ${where}`));
+  else if (isLocked(state, device, decision.decidedAtMs)) breaches.push(breach('ALLOW_LOCKED', decision, `ALLOW for a locked device ${where}`));
   else if (state.activeCount > state.limit && devicesBeyondCap(state).has(decision.deviceId)) {
     breaches.push(breach('ALLOW_BEYOND_CAP', decision, `ALLOW beyond the cap of ${state.limit} (${state.activeCount} active) ${where}`));
   }

@@ -2,6 +2,7 @@ import { decideOrg, decideValidation, DecisionCode, type OrgState, type Verdict 
 import type { EventLedger } from '@warden/ledger';
 import { ChainChecker, type ChainBreak } from './chain-checker';
 import { indexDecisions, type DecisionTuple, type MalformedRecord } from './decision-index';
+import { ExpiryCheck, type UnjustifiedExpiry } from './expiry-check';
 import { foldOrgs } from './org-fold';
 
 /**
@@ -39,6 +40,8 @@ export interface ReplayReport {
   readonly chainBreaks: readonly ChainBreak[];
   /** Records that are not valid events of their type (zod on read); they are not replayed. */
   readonly malformed: MalformedRecord[];
+  /** Lease expiries that no lapse of recorded signs of life justifies (see ExpiryCheck). */
+  readonly unjustifiedExpiries: UnjustifiedExpiry[];
 }
 
 export interface ReplayOptions {
@@ -75,11 +78,15 @@ export async function replayLedger(ledger: EventLedger, options: ReplayOptions =
       recomputed,
     });
   };
+  const expiries = new ExpiryCheck(index.byOrg);
   const fold = await foldOrgs(
     ledger,
     index.byOrg,
     checker,
     {
+      beforeEvent(state, event, recorded) {
+        if (event.type === 'DeviceLeaseExpired') expiries.check(state, event, recorded);
+      },
       decision(state, decision) {
         const verdict = redecide(state, decision);
         if (verdict.allowed !== decision.allowed || verdict.code !== decision.code) mismatch(decision, verdict);
@@ -96,6 +103,7 @@ export async function replayLedger(ledger: EventLedger, options: ReplayOptions =
     mismatches,
     chainBreaks: checker.breaks,
     malformed: [...index.malformed, ...fold.malformed],
+    unjustifiedExpiries: expiries.unjustified,
   };
 }
 

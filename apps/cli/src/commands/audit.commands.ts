@@ -11,7 +11,7 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('replay')
-    .description('rebuild every org and re-decide every recorded decision; report mismatches and hash-chain breaks')
+    .description('rebuild every org, re-decide every recorded decision and re-derive every lease expiry; report mismatches, unjustified expiries and hash-chain breaks')
     .option('--org <orgId>', 'only this org')
     .option('--json', 'print the full report as JSON')
     .action(async (options: { org?: string; json?: boolean }) => {
@@ -26,8 +26,11 @@ export function registerAuditCommands(program: Command): void {
           console.log(`  MISMATCH ${m.decisionId} at ${m.position}: recorded ${m.recorded.code}, recomputed ${m.recomputed.code} (org ${m.orgId}, device ${m.deviceId}, revision ${m.orgRevision})`);
         }
         for (const b of report.chainBreaks) console.log(`  CHAIN BREAK ${b.streamId} revision ${b.revision} at ${b.position}: ${b.reason}`);
+        console.log(`lease expiries not justified by the record: ${report.unjustifiedExpiries.length}`);
+        for (const e of report.unjustifiedExpiries) console.log(`  UNJUSTIFIED EXPIRY org ${e.orgId} at ${e.position}: ${e.detail}`);
       }
-      process.exitCode = report.mismatches.length + report.chainBreaks.length > 0 ? ExitCode.CheckFailed : ExitCode.Ok;
+      const failures = report.mismatches.length + report.chainBreaks.length + report.unjustifiedExpiries.length;
+      process.exitCode = failures > 0 ? ExitCode.CheckFailed : ExitCode.Ok;
     });
 
   audit
