@@ -60,6 +60,18 @@ describe('tenant isolation and key scopes', () => {
       await bDeviceStillAllowed();
     });
 
+    it("a lock of org A naming its deviceId leaves it allowed, and A cannot list or lift B's locks", async () => {
+      const lockA = await orgA.post('/api/v1/locks', { selector: { deviceId: 'b-device' }, reason: 'drill' });
+      expect(lockA.body).toMatchObject({ status: 'ok', matched: 0 });
+      const lockB = await orgB.post('/api/v1/locks', { selector: { deviceId: 'nobody' }, reason: 'drill' });
+      expect((await orgA.get('/api/v1/locks')).body.locks.map((lock: { lockId: string }) => lock.lockId)).toEqual([lockA.body.lockId]);
+      const lift = await orgA.post('/api/v1/locks/remove', { lockId: lockB.body.lockId });
+      expect([lift.status, lift.body.error]).toEqual([404, 'lock_not_found']);
+      await bDeviceStillAllowed();
+      await orgA.post('/api/v1/locks/remove', { lockId: lockA.body.lockId });
+      await orgB.post('/api/v1/locks/remove', { lockId: lockB.body.lockId });
+    });
+
     it("registering the same deviceId creates org A's own device, not B's", async () => {
       await orgA.post('/api/v1/devices/register', { deviceId: 'b-device' });
       await orgA.post('/api/v1/devices/revoke', { deviceId: 'b-device' });
@@ -101,6 +113,8 @@ describe('tenant isolation and key scopes', () => {
       ['/api/v1/org/resume', undefined],
       ['/api/v1/org/keys', { scope: 'admin' }],
       ['/api/v1/org/keys/revoke', { keyId: 'key_x' }],
+      ['/api/v1/locks', { selector: { deviceId: 'b-device' }, reason: 'x' }],
+      ['/api/v1/locks/remove', { lockId: 'x' }],
     ])('gets 403 forbidden_scope on %s', async (path, body) => {
       const response = await runtime.post(path, body);
       expect([response.status, response.body.error]).toEqual([403, 'forbidden_scope']);
@@ -108,7 +122,7 @@ describe('tenant isolation and key scopes', () => {
     });
 
     it('gets 403 on the admin read endpoints', async () => {
-      for (const path of ['/api/v1/devices/list', '/api/v1/usage', '/api/v1/devices/history?deviceId=b-device']) {
+      for (const path of ['/api/v1/devices/list', '/api/v1/usage', '/api/v1/devices/history?deviceId=b-device', '/api/v1/locks']) {
         expect((await runtime.get(path)).status).toBe(403);
       }
     });

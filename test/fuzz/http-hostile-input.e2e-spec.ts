@@ -18,7 +18,7 @@ import { appendedSince, CaseTally, errorCode, errorShapeProblem, fuzzRuns, leaks
 
 jest.setTimeout(600_000);
 
-/** Generated requests per endpoint: 250 in CI (23 endpoints), WARDEN_FUZZ_RUNS for the long form. */
+/** Generated requests per endpoint: 250 in CI (26 endpoints), WARDEN_FUZZ_RUNS for the long form. */
 const RUNS_PER_ENDPOINT = fuzzRuns(250);
 /** Most the settled heap may grow from after the warm-up to the end of the fuzz (see the report). */
 const HEAP_GROWTH_BOUND_MB = 48;
@@ -53,9 +53,10 @@ describe('hostile HTTP input', () => {
     await admin.post('/api/v1/org/keys/revoke', { keyId: revoked.keyId });
     for (const deviceId of KNOWN_DEVICES) await admin.post('/api/v1/devices/register', { deviceId });
     await admin.post('/api/v1/devices/revoke', { deviceId: 'dev-2' });
+    const lock = (await admin.post('/api/v1/locks', { selector: { deviceId: 'dev-3' }, reason: 'fuzz' })).body;
     const other = await createOrg(http, ADMIN_TOKEN);
     keys = { admin: org.orgKey, runtime: runtime.key, revoked: revoked.key, otherOrg: other.orgKey };
-    ids = { adminKey: org.orgKey, runtimeKey: runtime.key, runtimeKeyId: runtime.keyId, spareKeyId: spare.keyId };
+    ids = { adminKey: org.orgKey, runtimeKey: runtime.key, runtimeKeyId: runtime.keyId, spareKeyId: spare.keyId, lockId: lock.lockId };
   });
 
   afterAll(async () => {

@@ -25,6 +25,7 @@ import { AuditController } from './http/audit.controller';
 import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
 import { HealthController } from './http/health.controller';
+import { LocksController } from './http/locks.controller';
 import { OrgController } from './http/org.controller';
 import { RegisterAllowance } from './http/register-allowance';
 import { UsageController } from './http/usage.controller';
@@ -113,7 +114,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [OrgController, DevicesController, WatchController, UsageController, AuditController, HealthController, NatsRpcController],
+      controllers: [OrgController, DevicesController, LocksController, WatchController, UsageController, AuditController, HealthController, NatsRpcController],
       providers,
     };
   }

@@ -9,6 +9,8 @@ import {
   deviceRevoked,
   devicesRegistered,
   keyIssued,
+  lockLifted,
+  lockPlaced,
   orgExists,
   orgResumed,
   orgSuspended,
@@ -177,6 +179,78 @@ describe('PermissionChangeTracker', () => {
         ['d2', 'ALLOW'],
         ['d4', 'LIMIT_EXCEEDED'],
       ]);
+    });
+  });
+
+  describe('when a lock is placed or lifted', () => {
+    const fleet = [
+      ...orgExists({ limit: 10 }),
+      deviceRegistered('pay-1', { team: 'payments', env: 'prod' }),
+      deviceRegistered('pay-2', { team: 'payments', env: 'staging' }),
+      deviceRegistered('web-1', { team: 'web', env: 'prod' }),
+      deviceRegistered('pay-3', { team: 'payments', env: 'prod' }),
+    ];
+    const later = (seconds: number) => new Date(Date.parse(TEST_AT) + seconds * 1000).toISOString();
+
+    it('sends DEVICE_LOCKED to exactly the devices carrying every label, and ALLOW to them when lifted; no org-level message', () => {
+      const scenario = given(...fleet);
+      scenario.when(lockPlaced('L1', { labels: { team: 'payments', env: 'prod' } })).then([
+        ['pay-1', 'DEVICE_LOCKED'],
+        ['pay-3', 'DEVICE_LOCKED'],
+      ]);
+      scenario.when(lockLifted('L1')).then([
+        ['pay-1', 'ALLOW'],
+        ['pay-3', 'ALLOW'],
+      ]);
+    });
+
+    it('sends DEVICE_LOCKED to the device a lock names', () => {
+      given(...fleet).when(lockPlaced('L1', { deviceId: 'web-1' })).then([['web-1', 'DEVICE_LOCKED']]);
+    });
+
+    it('sends nothing to a matched device denied for its own reason, nor when a second lock covers a locked device', () => {
+      const scenario = given(...fleet, deviceRevoked('pay-3'), lockPlaced('L1', { deviceId: 'web-1' }));
+      scenario.when(lockPlaced('L2', { labels: { env: 'prod' } })).then([['pay-1', 'DEVICE_LOCKED']]);
+      scenario.when(lockLifted('L1')).then([]);
+      scenario.when(lockLifted('L2')).then([
+        ['pay-1', 'ALLOW'],
+        ['web-1', 'ALLOW'],
+      ]);
+    });
+
+    it('sends DEVICE_LOCKED to a device registered later under the lock, and ALLOW to one it does not match', () => {
+      const scenario = given(...fleet, lockPlaced('L1', { labels: { team: 'batch' } }));
+      scenario.when(deviceRegistered('batch-1', { team: 'batch' })).then([['batch-1', 'DEVICE_LOCKED']]);
+      scenario.when(deviceRegistered('batch-2', { team: 'batch-2' })).then([['batch-2', 'ALLOW']]);
+    });
+
+    it('turns a device beyond the cap from LIMIT_EXCEEDED to DEVICE_LOCKED (the lock ranks first)', () => {
+      given(...fleet, deviceLimitSet(3)).when(lockPlaced('L1', { deviceId: 'pay-3' })).then([['pay-3', 'DEVICE_LOCKED']]);
+    });
+
+    it('sends nothing while the org is suspended (ORG_SUSPENDED outranks a lock)', () => {
+      const scenario = given(...fleet, orgSuspended());
+      scenario.when(lockPlaced('L1', { labels: { team: 'payments' } })).then([]);
+      scenario.when(lockPlaced('L2', { deviceId: 'web-1' })).then([]);
+      scenario.when(lockLifted('L2')).then([]);
+    });
+
+    it('on resume while locked, sends DEVICE_LOCKED to the matched devices and ALLOW to the others', () => {
+      const scenario = given(...fleet, lockPlaced('L1', { labels: { team: 'payments', env: 'prod' } }), orgSuspended());
+      scenario.when(orgResumed()).then([
+        [null, 'ALLOW'],
+        ['pay-1', 'DEVICE_LOCKED'],
+        ['pay-2', 'ALLOW'],
+        ['web-1', 'ALLOW'],
+        ['pay-3', 'DEVICE_LOCKED'],
+      ]);
+    });
+
+    it('judges a timed lock by each event\'s own time: past its time, a lift or a new device sends no DEVICE_LOCKED', () => {
+      const scenario = given(...fleet, lockPlaced('L1', { labels: { team: 'web' } }, { expiresAt: later(60) }));
+      scenario.when(deviceRegistered('web-2', { team: 'web' }, { at: later(59) })).then([['web-2', 'DEVICE_LOCKED']]);
+      scenario.when(deviceRegistered('web-3', { team: 'web' }, { at: later(60) })).then([['web-3', 'ALLOW']]);
+      scenario.when(lockLifted('L1', { at: later(61) })).then([]);
     });
   });
 

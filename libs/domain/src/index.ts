@@ -10,3 +10,4 @@ export * from './org.decide';
 export * from './validation.decide';
 export * from './decision.events';
 export * from './leases-and-locks.decide';
+export * from './lock.queries';

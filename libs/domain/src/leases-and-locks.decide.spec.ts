@@ -156,6 +156,18 @@ describe('locks', () => {
     it('refuses an unknown lock with lock_not_found', () => {
       given(...fleet).when(liftLock('nope')).thenThrows('lock_not_found', 'not-found');
     });
+
+    it('lifts a timed lock still in force at the command time', () => {
+      given(...fleet, lockPlaced('L1', { deviceId: 'pay-1' }, { expiresAt: plus(60) }))
+        .when(liftLock('L1', { at: plus(59) }))
+        .then(lockLifted('L1', { at: plus(59) }));
+    });
+
+    it('refuses a timed lock whose time has passed with lock_not_found: it lifted by itself', () => {
+      given(...fleet, lockPlaced('L1', { deviceId: 'pay-1' }, { expiresAt: plus(60) }))
+        .when(liftLock('L1', { at: plus(60) }))
+        .thenThrows('lock_not_found', 'not-found');
+    });
   });
 
   describe('validation under a lock', () => {

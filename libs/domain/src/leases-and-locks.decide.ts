@@ -60,7 +60,13 @@ export function placeLock(command: PlaceLock, state: OrgState): Events {
   return [{ type: 'LockPlaced', data }];
 }
 
+/**
+ * Lifts a lock in force at the command's time. A timed lock whose time has passed has lifted
+ * by itself: it is no longer an active lock (the list omits it), so it is lock_not_found too,
+ * and no event records a change that changes nothing.
+ */
 export function liftLock(command: LiftLock, state: OrgState): Events {
-  if (!state.locks.has(command.data.lockId)) throw OrgErrors.lockNotFound(command.data.lockId);
+  const lock = state.locks.get(command.data.lockId);
+  if (!lock || lock.expiresAtMs <= Date.parse(command.at)) throw OrgErrors.lockNotFound(command.data.lockId);
   return [{ type: 'LockLifted', data: { orgId: command.orgId, at: command.at, lockId: command.data.lockId, actor: command.actor } }];
 }

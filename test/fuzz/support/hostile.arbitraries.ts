@@ -70,6 +70,24 @@ const position = fc.oneof(
   fc.constantFrom('0', '00000000000000000001', '9223372036854775807', '9223372036854775808', '18446744073709551615', '99999999999999999999', '-1', '1e3', '0x10', ' 1'),
 );
 
+const labels = fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 4 });
+
+/** Lock selectors: a known or other device, labels, both, or empty (invalid_selector). */
+const lockSelector = fc.oneof(
+  fc.record({ deviceId: validDeviceId }),
+  fc.record({ labels }),
+  fc.record({ deviceId: validDeviceId, labels }),
+  fc.constantFrom({}, { labels: {} }, { labels: { team: 'fuzz' } }),
+);
+
+/** Lock expiries: none, within the allowed year, from a day ago to beyond a year (taken at generation time), or other times. */
+const lockExpiry = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(null) },
+  { weight: 3, arbitrary: fc.integer({ min: 60, max: 300 * 86_400 }).map((seconds) => new Date(Date.now() + seconds * 1000).toISOString()) },
+  { weight: 2, arbitrary: fc.integer({ min: -86_400, max: 400 * 86_400 }).map((seconds) => new Date(Date.now() + seconds * 1000).toISOString()) },
+  { weight: 1, arbitrary: isoTime },
+);
+
 /** A value an endpoint might accept for a field it knows, by field name. */
 function plausible(field: string, ids: FuzzIds): fc.Arbitrary<unknown> {
   switch (field) {
@@ -78,7 +96,7 @@ function plausible(field: string, ids: FuzzIds): fc.Arbitrary<unknown> {
     case 'deviceIds':
       return fc.array(validDeviceId, { minLength: 1, maxLength: 6 });
     case 'labels':
-      return fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 12 }), { maxKeys: 4 });
+      return labels;
     case 'reason':
     case 'name':
       return fc.string({ maxLength: 30 });
@@ -99,6 +117,12 @@ function plausible(field: string, ids: FuzzIds): fc.Arbitrary<unknown> {
     case 'to':
     case 'at':
       return fc.oneof(isoTime, position);
+    case 'selector':
+      return lockSelector;
+    case 'expiresAt':
+      return lockExpiry;
+    case 'lockId':
+      return fc.constantFrom(...(ids.lockId ? [ids.lockId] : []), '01890a5d-ac96-774b-bcce-b302099a8057', 'lock-nope', '');
     default:
       return fc.string();
   }
@@ -111,6 +135,8 @@ export interface FuzzIds {
   readonly runtimeKeyId: string;
   /** A runtime key a fuzz case may revoke without locking the suite out. */
   readonly spareKeyId: string;
+  /** A lock of the fuzzed org a case may lift (any other lockId is unknown). */
+  readonly lockId?: string;
 }
 
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__', 'valueOf'] as const;
