@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildLines, run, userEnv } from '../support/child-lines';
@@ -9,7 +9,11 @@ const ROOT = join(__dirname, '../..');
 const SDK_DIR = join(ROOT, 'libs/sdk');
 const EXAMPLE_DIR = join(ROOT, 'examples/node');
 /** The repo's own tools (devDependencies): typescript, publint, @arethetypeswrong/cli. */
-const bin = (name: string) => join(ROOT, 'node_modules/.bin', name);
+function bin(name: string): string {
+  const path = join(ROOT, 'node_modules/.bin', name);
+  if (!existsSync(path)) throw new Error(`${path} is missing: install the repo's devDependencies (npm install)`);
+  return path;
+}
 
 /** What a user's TypeScript sees: real declarations (an `any` module would make the expected error unused). */
 const TYPES_PROBE = `import { ExecutionDenied, WardenClient, type Lease, type LeaseOptions } from '@warden/sdk';
