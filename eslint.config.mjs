@@ -14,7 +14,7 @@ function restrict(files, { paths = [], patterns = [], ignores = [] }) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', 'apps/console/**'] },
+  { ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', 'apps/console/**'] },
   { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
   // Everywhere: lib entry points only; vendor clients only inside their adapter folder (tests may open a file to inspect it).
   restrict(['**/*.ts'], { paths: [SQLITE, EVENTSTORE], patterns: [DEEP_IMPORT], ignores: ['libs/ledger/src/sqlite/**', 'libs/ledger/src/eventstoredb/**', ...TEST_FILES] }),
