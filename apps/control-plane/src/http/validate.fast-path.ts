@@ -64,7 +64,7 @@ export class ValidateFastPath {
       let answer: ReturnType<ValidateHandler>;
       try {
         const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        answer = handle(request.headers['x-org-key'], parseJsonBody(text));
+        answer = handle(request.headers['x-org-key'], parseJsonBody(text), response);
       } catch (error) {
         answer = Promise.reject(error);
       }
