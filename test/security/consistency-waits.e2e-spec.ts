@@ -1,10 +1,11 @@
 import { ConsistencyWaits } from '@warden/enforcement';
 import { PermissionProjection } from '@warden/projection';
-import { Agent, request as httpRequest, type ClientRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest } from 'node:http';
 import { eventually } from '../outage/eventually';
 import { settledHeapMb } from '../fuzz/support/response-oracle';
 import { startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { hasMetric, metricValue } from '../support/metrics-reader';
+import { pipelinedFlood } from '../support/pipelined-http';
 
 jest.setTimeout(60_000);
 
@@ -12,6 +13,9 @@ jest.setTimeout(60_000);
 const UNKNOWN_KEY = `org_${'A'.repeat(32)}`;
 const FAR_BODY = JSON.stringify({ deviceId: 'x', consistencyToken: '9223372036854775807' });
 const FLOOD = 100_000;
+const RAW_REQUEST =
+  'POST /api/v1/devices/validate HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n' +
+  `x-org-key: ${UNKNOWN_KEY}\r\ncontent-length: ${Buffer.byteLength(FAR_BODY)}\r\n\r\n${FAR_BODY}`;
 const HEAP_GROWTH_BOUND_MB = 25;
 
 interface Answer {
@@ -20,10 +24,10 @@ interface Answer {
 }
 
 /** One `POST validate` with FAR_BODY; `onRequest` gets the request (to abandon it). */
-function postValidate(port: number, agent: Agent | false, onRequest?: (request: ClientRequest) => void): Promise<Answer> {
+function postValidate(port: number, onRequest?: (request: ClientRequest) => void): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(FAR_BODY)), 'x-org-key': UNKNOWN_KEY };
-    const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/devices/validate', headers, agent }, (response) => {
+    const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/devices/validate', headers, agent: false }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
@@ -33,24 +37,6 @@ function postValidate(port: number, agent: Agent | false, onRequest?: (request: 
     onRequest?.(outgoing);
     outgoing.end(FAR_BODY);
   });
-}
-
-/** `total` requests over `connections` keep-alive connections; answers tallied by status and error code. */
-async function flood(port: number, total: number, connections: number): Promise<Map<string, number>> {
-  const agent = new Agent({ keepAlive: true, maxSockets: connections });
-  const tally = new Map<string, number>();
-  let sent = 0;
-  const worker = async () => {
-    while (sent < total) {
-      sent += 1;
-      const { status, text } = await postValidate(port, agent);
-      const outcome = `${status} ${(JSON.parse(text) as { error?: string }).error}`;
-      tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, worker));
-  agent.destroy();
-  return tally;
 }
 
 const portOf = (cp: RunningControlPlane) => Number(new URL(cp.url).port);
@@ -65,10 +51,10 @@ describe('consistency-token waits of unauthenticated requests', () => {
 
     it(`answers each 503 not_caught_up, keeps no waiter, and grows the settled heap by less than ${HEAP_GROWTH_BOUND_MB} MB`, async () => {
       const head = await cp.ledger.headPosition();
-      expect(await flood(portOf(cp), 2000, 32)).toEqual(new Map([['503 not_caught_up', 2000]]));
+      expect(await pipelinedFlood(portOf(cp), RAW_REQUEST, 2000)).toEqual(new Map([['503 not_caught_up', 2000]]));
       const before = settledHeapMb();
       const started = Date.now();
-      const tally = await flood(portOf(cp), FLOOD, 32);
+      const tally = await pipelinedFlood(portOf(cp), RAW_REQUEST, FLOOD);
       const seconds = (Date.now() - started) / 1000;
       const after = settledHeapMb();
       process.stdout.write(`\nconsistency-wait flood: ${FLOOD} requests in ${seconds.toFixed(1)} s; settled heap ${before.toFixed(1)} MB before, ${after.toFixed(1)} MB after (${(after - before).toFixed(1)} MB)\n`);
@@ -93,11 +79,11 @@ describe('consistency-token waits of unauthenticated requests', () => {
 
     it('refuses a third wait at once with 503 not_caught_up, and drops the waits whose clients leave', async () => {
       const pending: ClientRequest[] = [];
-      const abandoned = [1, 2].map(() => postValidate(portOf(cp), false, (request) => pending.push(request)).catch((error: Error) => error));
+      const abandoned = [1, 2].map(() => postValidate(portOf(cp), (request) => pending.push(request)).catch((error: Error) => error));
       await eventually(async () => openWaits(), (count) => count === 2, { timeoutMs: 5000, intervalMs: 10, what: 'two open waits' });
 
       const started = Date.now();
-      const refused = await postValidate(portOf(cp), false);
+      const refused = await postValidate(portOf(cp));
       expect(Date.now() - started).toBeLessThan(5000);
       expect([refused.status, JSON.parse(refused.text).error]).toEqual([503, 'not_caught_up']);
       expect(await metricValue(cp.url, 'warden_consistency_waits')).toBe(2);

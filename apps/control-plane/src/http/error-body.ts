@@ -48,6 +48,16 @@ export class RequestValidationError extends WardenError {
   }
 }
 
+/**
+ * Whether a failed request is worth an error log line: a 5xx, but not `not_caught_up`, which
+ * any client can cause at will (a consistency token ahead of this replica, with any key, even
+ * refused at once beyond the wait cap) and which says nothing is wrong with this node; logged,
+ * a flood of them would fill the log instead.
+ */
+export function isServerFault(error: unknown, httpStatus: number): boolean {
+  return httpStatus >= 500 && !(error instanceof WardenError && error.code === 'not_caught_up');
+}
+
 /** Maps anything thrown while serving a request to a status and an error body. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof WardenError) {
