@@ -23,11 +23,17 @@ interface Answer {
   readonly text: string;
 }
 
-/** One `POST validate` with FAR_BODY; `onRequest` gets the request (to abandon it). */
-function postValidate(port: number, onRequest?: (request: ClientRequest) => void): Promise<Answer> {
+/**
+ * One validate with a far token and the unknown key: `POST` with FAR_BODY (answered by the
+ * fast path) or the legacy `GET` (through Fastify and OrgKeyGuard). `onRequest` gets the
+ * request, to abandon it.
+ */
+function validateFar(port: number, method: 'POST' | 'GET', onRequest?: (request: ClientRequest) => void): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(FAR_BODY)), 'x-org-key': UNKNOWN_KEY };
-    const outgoing = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/devices/validate', headers, agent: false }, (response) => {
+    const post = method === 'POST';
+    const path = post ? '/api/v1/devices/validate' : '/api/v1/devices/validate?deviceId=x&consistencyToken=9223372036854775807';
+    const headers = { 'x-org-key': UNKNOWN_KEY, ...(post ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(FAR_BODY)) } : {}) };
+    const outgoing = httpRequest({ host: '127.0.0.1', port, method, path, headers, agent: false }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
@@ -35,7 +41,7 @@ function postValidate(port: number, onRequest?: (request: ClientRequest) => void
     });
     outgoing.on('error', reject);
     onRequest?.(outgoing);
-    outgoing.end(FAR_BODY);
+    outgoing.end(post ? FAR_BODY : undefined);
   });
 }
 
@@ -77,13 +83,13 @@ describe('consistency-token waits of unauthenticated requests', () => {
 
     const openWaits = () => cp.app.get(ConsistencyWaits).count;
 
-    it('refuses a third wait at once with 503 not_caught_up, and drops the waits whose clients leave', async () => {
+    it('refuses a third wait at once with 503 not_caught_up, and drops the waits whose clients leave (fast path and guard)', async () => {
       const pending: ClientRequest[] = [];
-      const abandoned = [1, 2].map(() => postValidate(portOf(cp), (request) => pending.push(request)).catch((error: Error) => error));
+      const abandoned = (['POST', 'GET'] as const).map((method) => validateFar(portOf(cp), method, (request) => pending.push(request)).catch((error: Error) => error));
       await eventually(async () => openWaits(), (count) => count === 2, { timeoutMs: 5000, intervalMs: 10, what: 'two open waits' });
 
       const started = Date.now();
-      const refused = await postValidate(portOf(cp));
+      const refused = await validateFar(portOf(cp), 'POST');
       expect(Date.now() - started).toBeLessThan(5000);
       expect([refused.status, JSON.parse(refused.text).error]).toEqual([503, 'not_caught_up']);
       expect(await metricValue(cp.url, 'warden_consistency_waits')).toBe(2);
