@@ -15,8 +15,8 @@ jest.setTimeout(120_000);
  * round, B accepts a key revoked on A although the request carries the revocation's position.
  *
  * Fixed: the validate handler and OrgKeyGuard now wait for the projection to reach the
- * token (reachConsistencyToken: the same withTimeout / not_caught_up as ValidationService)
- * before they authenticate the key.
+ * token (reachConsistencyToken, the one wait of a request's token, bounded by
+ * ConsistencyWaits) before they authenticate the key.
  *
  * B polls the shared SQLite file only every 1.5 s here, so it is reliably behind A when asked.
  */

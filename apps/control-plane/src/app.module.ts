@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import {
   Clock,
+  ConsistencyWaits,
   DecisionRecorder,
   EnforcementMetrics,
   IdSource,
@@ -29,6 +30,8 @@ import { LocksController } from './http/locks.controller';
 import { OrgController } from './http/org.controller';
 import { RegisterAllowance } from './http/register-allowance';
 import { UsageController } from './http/usage.controller';
+import { ValidateRequestHandler } from './http/validate-request.handler';
+import { WatchSlots } from './http/watch-slots';
 import { WardenExceptionFilter } from './http/warden-exception.filter';
 import { openLedger } from './lifecycle/ledger.factory';
 import type { ControlPlaneHooks } from './lifecycle/control-plane-hooks';
@@ -38,6 +41,7 @@ import { WatchController } from './http/watch.controller';
 import { InProcessPermissionBroadcaster } from '@warden/broadcast';
 import { NODE_IDENTITY, PINO_LOGGER, WARDEN_CONFIG } from './lifecycle/tokens';
 import { ProjectionSnapshots } from './lifecycle/projection-snapshots';
+import { readOpenFileLimit, watchCeiling } from './lifecycle/watch-ceiling';
 import { WardenLifecycle } from './lifecycle/warden-lifecycle';
 import { PromMetrics } from './observability/prom-metrics';
 
@@ -70,7 +74,17 @@ export class AppModule {
       { provide: ProjectionRunner, useFactory: (l: EventLedger, p: PermissionProjection) => new ProjectionRunner(l, p), inject: [EventLedger, PermissionProjection] },
       { provide: Clock, useValue: new SystemClock() },
       { provide: IdSource, useValue: new RandomIdSource() },
-      { provide: PromMetrics, useFactory: (p: PermissionProjection) => new PromMetrics(p), inject: [PermissionProjection] },
+      {
+        provide: ConsistencyWaits,
+        useFactory: (p: PermissionProjection) => new ConsistencyWaits(p, { waitMs: config.consistencyWaitMs, maxWaits: config.consistencyMaxWaits }),
+        inject: [PermissionProjection],
+      },
+      { provide: WatchSlots, useFactory: () => boundedWatchSlots(config, options.logger) },
+      {
+        provide: PromMetrics,
+        useFactory: (p: PermissionProjection, w: ConsistencyWaits, s: WatchSlots) => new PromMetrics(p, { consistencyWaits: w, watches: s }),
+        inject: [PermissionProjection, ConsistencyWaits, WatchSlots],
+      },
       { provide: EnforcementMetrics, useExisting: PromMetrics },
       {
         provide: DecisionRecorder,
@@ -86,6 +100,11 @@ export class AppModule {
         provide: ValidationService,
         useFactory: (p: PermissionProjection, r: DecisionRecorder, c: Clock, m: EnforcementMetrics) => new ValidationService(p, r, c, m),
         inject: [PermissionProjection, DecisionRecorder, Clock, EnforcementMetrics],
+      },
+      {
+        provide: ValidateRequestHandler,
+        useFactory: (p: PermissionProjection, w: ConsistencyWaits, v: ValidationService, i: IdSource) => new ValidateRequestHandler(p, w, v, i),
+        inject: [PermissionProjection, ConsistencyWaits, ValidationService, IdSource],
       },
       {
         provide: RegistrationService,
@@ -118,4 +137,15 @@ export class AppModule {
       providers,
     };
   }
+}
+
+/** The node's watch slots: the configured caps, the node cap lowered to what its open-file limit allows. */
+function boundedWatchSlots(config: WardenConfig, logger: Logger): WatchSlots {
+  const ceiling = watchCeiling(config.watches.max, readOpenFileLimit());
+  const { max, openFileLimit, reserve } = ceiling;
+  if (max < config.watches.max) {
+    logger.warn({ configured: config.watches.max, max, openFileLimit, reserve }, `WARDEN_WATCH_MAX lowered to ${max}: the open-file limit is ${openFileLimit}, ${reserve} are kept for validate`);
+  }
+  logger.info({ max, maxPerKey: config.watches.maxPerKey, openFileLimit, reserve }, 'SSE watches bounded');
+  return new WatchSlots(config.watches.maxPerKey, max);
 }

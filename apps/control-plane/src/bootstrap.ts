@@ -9,7 +9,8 @@ import { PermissionPush } from './lifecycle/permission-push';
 import { RawJsonDeserializer, RawJsonSerializer } from './nats/raw-json.serdes';
 import { useJsonBodiesOnly } from './http/json-body-parser';
 import { registerSecurityPlugins } from './http/security-plugins';
-import { createValidateHandler, documentValidateRoute, registerValidateRoute } from './http/validate.route';
+import { documentValidateRoute, registerValidateRoute } from './http/validate.route';
+import { ValidateRequestHandler } from './http/validate-request.handler';
 import { ValidateFastPath } from './http/validate.fast-path';
 import { answerClientError, answerFrameworkError } from './http/protocol-errors';
 import { PinoNestLogger } from './observability/pino-logger';
@@ -38,7 +39,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   useJsonBodiesOnly(app.getHttpAdapter().getInstance());
   await registerSecurityPlugins(app, options.config);
-  const validate = createValidateHandler(app);
+  const validate = app.get(ValidateRequestHandler).handle;
   registerValidateRoute(app, validate);
   fastPath.attach(validate);
   const document = SwaggerModule.createDocument(

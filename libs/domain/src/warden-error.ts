@@ -1,8 +1,10 @@
 /**
  * The one error family thrown by libs. `kind` is what apps map to an HTTP status or exit
- * code; `code` is the stable, machine-readable error code clients see.
+ * code; `code` is the stable, machine-readable error code clients see. `limited`: the caller
+ * holds as much of a bounded resource as it may (e.g. open watches); it may retry once it
+ * has released some.
  */
-export type ErrorKind = 'invalid' | 'unauthorized' | 'refused' | 'not-found' | 'conflict' | 'unavailable' | 'corrupt';
+export type ErrorKind = 'invalid' | 'unauthorized' | 'refused' | 'not-found' | 'conflict' | 'limited' | 'unavailable' | 'corrupt';
 
 export class WardenError extends Error {
   constructor(

@@ -13,7 +13,7 @@ import type { PermissionProjection } from '@warden/projection';
 import { EnforcementMetrics, NoopEnforcementMetrics } from './enforcement-metrics.port';
 import type { IdSource } from './id-source.port';
 import { KeyedMutex } from './keyed-mutex';
-import { withTimeout } from './with-timeout';
+import { withDeadline } from './with-deadline';
 import { elapsedSeconds, startTimer } from './elapsed-seconds';
 
 export interface CommandContext {
@@ -60,12 +60,12 @@ export class OrgCommandService {
     if (decision.events.length === 0) return { decision, position: this.projection.position, state };
     try {
       const { position } = await this.append(command, context, decision, expectedRevision(state));
-      await this.caughtUp(this.projection.waitForPosition(position));
+      await this.caughtUp((signal) => this.projection.waitForPosition(position, signal));
       return { decision, position, state: this.projection.org(command.orgId) ?? state };
     } catch (error) {
       if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
       const actual = error.actual === undefined ? state.revision + 1 : Number(error.actual);
-      await this.caughtUp(this.projection.waitForOrgRevision(command.orgId, actual));
+      await this.caughtUp((signal) => this.projection.waitForOrgRevision(command.orgId, actual, signal));
       return this.attempt(command, context, attempt + 1);
     }
   }
@@ -89,8 +89,8 @@ export class OrgCommandService {
     }
   }
 
-  private caughtUp(wait: Promise<void>): Promise<void> {
-    return withTimeout(wait, CATCH_UP_TIMEOUT_MS, () => new LedgerUnavailableError('the projection did not catch up with the ledger in time'));
+  private caughtUp(wait: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    return withDeadline(wait, CATCH_UP_TIMEOUT_MS, () => new LedgerUnavailableError('the projection did not catch up with the ledger in time'));
   }
 }
 

@@ -3,7 +3,6 @@ import type { KeyPrincipal, PermissionProjection } from '@warden/projection';
 import type { Clock } from './clock.port';
 import type { DecisionRecorder } from './decision-recorder';
 import { EnforcementMetrics, NoopEnforcementMetrics } from './enforcement-metrics.port';
-import { reachPosition } from './reach-position';
 
 export interface ValidationResult {
   readonly verdict: Verdict;
@@ -27,18 +26,15 @@ export class ValidationService {
   ) {}
 
   /**
-   * Decides and records. With a consistency token (a position a command answered, maybe on
-   * another replica), first waits until this replica's projection has reached it, so the
-   * decision cannot miss that command; if it does not get there within `waitMs` it throws
-   * `not_caught_up` (unavailable) rather than decide on an older state.
+   * Decides on the projection as it is now, and records. It does not wait for a consistency
+   * token: the caller settles the request's token first, once, before it authenticates the
+   * key (`ConsistencyWaits.reach`, through the control plane's `reachConsistencyToken`, on
+   * every transport). Waiting here as well was a second wait for the same position, outside
+   * the node's bound on open waits (`WARDEN_CONSISTENCY_MAX_WAITS`); since the projection never moves backwards, a token settled before
+   * authentication is still reached here, so the decision cannot miss the command at that
+   * position.
    */
-  async validate(
-    principal: KeyPrincipal,
-    deviceId: string,
-    requestId: string,
-    consistency?: { readonly position: bigint; readonly waitMs: number },
-  ): Promise<ValidationResult> {
-    if (consistency) await reachPosition(this.projection, consistency.position, consistency.waitMs);
+  async validate(principal: KeyPrincipal, deviceId: string, requestId: string): Promise<ValidationResult> {
     const position = this.projection.position;
     if (this.projection.failed) return this.answer(LEDGER_UNAVAILABLE_VERDICT, requestId, position);
     const state = this.projection.org(principal.orgId);

@@ -103,7 +103,6 @@ export class PermissionProjection {
     }
   }
 
-  /** Resolves once the event at `position` (or a later one) has been applied. */
   /** The projection's state (live, not a copy: read it before the next apply), or undefined before any org event. */
   state(): ProjectionState | undefined {
     if (this.last === undefined) return undefined;
@@ -129,13 +128,23 @@ export class PermissionProjection {
     this.positions.advance(state.last.position);
   }
 
-  waitForPosition(position: bigint): Promise<void> {
-    return this.positions.waitFor(position);
+  /**
+   * Resolves once the event at `position` (or a later one) has been applied. An aborted
+   * `signal` drops the wait at once and rejects with its reason: callers that give up (a
+   * timeout, a client gone) pass one, so nothing of theirs stays behind.
+   */
+  waitForPosition(position: bigint, signal?: AbortSignal): Promise<void> {
+    return this.positions.waitFor(position, signal);
   }
 
-  /** Resolves once the org's state has folded in its event at `revision` (or later). */
-  waitForOrgRevision(orgId: string, revision: number): Promise<void> {
-    return this.positions.waitUntil(() => (this.orgs.get(orgId)?.revision ?? -1) >= revision);
+  /** Resolves once the org's state has folded in its event at `revision` (or later); cancellable as waitForPosition. */
+  waitForOrgRevision(orgId: string, revision: number, signal?: AbortSignal): Promise<void> {
+    return this.positions.waitUntil(() => (this.orgs.get(orgId)?.revision ?? -1) >= revision, signal);
+  }
+
+  /** Waits pending on this projection (position and revision waits): 0 when nobody waits. */
+  get waiting(): number {
+    return this.positions.size;
   }
 
   private applyOrgEvent(orgId: string, recorded: RecordedEvent): void {

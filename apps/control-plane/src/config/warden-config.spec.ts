@@ -31,6 +31,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WARDEN_REGISTER_RATE_WINDOW_MS: '10' })).toThrow(/WARDEN_REGISTER_RATE_WINDOW_MS/);
   });
 
+  it('bounds consistency waits (10000 open) and SSE watches (100 per key, 10000 per node) by default', () => {
+    expect(loadConfig({})).toMatchObject({ consistencyMaxWaits: 10_000, watches: { maxPerKey: 100, max: 10_000 } });
+    expect(loadConfig({ WARDEN_CONSISTENCY_MAX_WAITS: '0', WARDEN_WATCH_MAX_PER_KEY: '3', WARDEN_WATCH_MAX: '5' })).toMatchObject({
+      consistencyMaxWaits: 0,
+      watches: { maxPerKey: 3, max: 5 },
+    });
+    expect(() => loadConfig({ WARDEN_CONSISTENCY_MAX_WAITS: '-1' })).toThrow(/WARDEN_CONSISTENCY_MAX_WAITS/);
+    expect(() => loadConfig({ WARDEN_WATCH_MAX_PER_KEY: '0' })).toThrow(/WARDEN_WATCH_MAX_PER_KEY/);
+    expect(() => loadConfig({ WARDEN_WATCH_MAX: 'many' })).toThrow(/WARDEN_WATCH_MAX/);
+  });
+
   it('requires EVENTSTORE_URL with the eventstoredb ledger', () => {
     expect(() => loadConfig({ WARDEN_LEDGER: 'eventstoredb' })).toThrow(/EVENTSTORE_URL/);
   });

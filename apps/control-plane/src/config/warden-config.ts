@@ -29,6 +29,12 @@ export const configSchema = z.object({
   WARDEN_SQLITE_POLL_MS: z.coerce.number().int().min(1).max(10_000).default(10),
   WARDEN_SQLITE_CHECKPOINT_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   WARDEN_CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
+  /** Consistency-token waits open at once on this node; beyond it 503 `not_caught_up` at once (0: never wait). */
+  WARDEN_CONSISTENCY_MAX_WAITS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
+  /** SSE watches one key may hold open at once on this node; beyond it 429 `too_many_watches`. */
+  WARDEN_WATCH_MAX_PER_KEY: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** SSE watches open at once on this node, lowered further to leave file descriptors for validate. */
+  WARDEN_WATCH_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   WARDEN_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Registrations one key may make per window on this node (0: no limit). */
   WARDEN_REGISTER_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(1200),
@@ -57,6 +63,13 @@ export interface WardenConfig {
   readonly sqliteCheckpointMs: number;
   /** Longest a validate carrying a consistency token waits for this replica to reach it. */
   readonly consistencyWaitMs: number;
+  /** Most consistency-token waits open at once on this node (0: a token ahead is refused at once). */
+  readonly consistencyMaxWaits: number;
+  /**
+   * SSE watch bounds of this node: `maxPerKey` open watches per key, `max` in all (as
+   * configured; the node lowers it to what its open-file limit allows, see watch-ceiling.ts).
+   */
+  readonly watches: { readonly maxPerKey: number; readonly max: number };
   /**
    * Per-key limit on `POST devices/register` (counted per node, per key hash): at most `max`
    * registrations per `windowMs`; `max` 0 turns it off.
@@ -103,6 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     sqlitePollMs: e.WARDEN_SQLITE_POLL_MS,
     sqliteCheckpointMs: e.WARDEN_SQLITE_CHECKPOINT_MS,
     consistencyWaitMs: e.WARDEN_CONSISTENCY_WAIT_MS,
+    consistencyMaxWaits: e.WARDEN_CONSISTENCY_MAX_WAITS,
+    watches: { maxPerKey: e.WARDEN_WATCH_MAX_PER_KEY, max: e.WARDEN_WATCH_MAX },
     registerRateLimit: { max: e.WARDEN_REGISTER_RATE_LIMIT, windowMs: e.WARDEN_REGISTER_RATE_WINDOW_MS },
     snapshotIntervalMs: e.WARDEN_SNAPSHOT_INTERVAL_MS,
   };

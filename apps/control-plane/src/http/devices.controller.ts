@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { deviceHistory } from '@warden/audit';
 import { decideValidation, OrgErrors, WardenError, type DeviceOutcome } from '@warden/domain';
@@ -10,8 +10,6 @@ import { OrgKeyGuard } from './auth/org-key.guard';
 import { PerKeyRateLimit } from './per-key-rate-limit.decorator';
 import { Principal, RequireAdminKey } from './auth/principal';
 import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeDeviceDto, ValidateQueryDto } from './devices.schemas';
-import type { WardenConfig } from '../config/warden-config';
-import { WARDEN_CONFIG } from '../lifecycle/tokens';
 import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields } from './envelopes';
 
 /** The MachineID-compatible device endpoints (`/api/v1/devices/*`). */
@@ -28,7 +26,6 @@ export class DevicesController {
     private readonly ledger: EventLedger,
     private readonly ids: IdSource,
     private readonly clock: Clock,
-    @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {}
 
   @Post('register')
@@ -47,7 +44,8 @@ export class DevicesController {
   @Get('validate')
   @ApiOperation({ summary: 'Legacy validate (MachineID GET form), with valid/revoked fields' })
   async validateLegacy(@Principal() principal: KeyPrincipal, @Query() query: ValidateQueryDto) {
-    const result = await this.validation.validate(principal, query.deviceId, this.ids.uuid(), this.consistency(query.consistencyToken));
+    // OrgKeyGuard has settled the query's consistencyToken already, before authenticating the key.
+    const result = await this.validation.validate(principal, query.deviceId, this.ids.uuid());
     return legacyValidateEnvelope(query.deviceId, result, principal.orgId);
   }
 
@@ -102,10 +100,6 @@ export class DevicesController {
   async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto) {
     const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId);
     return { status: 'ok', handler: 'devices/history', deviceId: query.deviceId, events };
-  }
-
-  private consistency(token: string | undefined) {
-    return token === undefined ? undefined : { position: BigInt(token), waitMs: this.config.consistencyWaitMs };
   }
 
   /** Runs a device command under a fresh request id (the events' correlation id, answered as request_id). */

@@ -21,6 +21,7 @@ const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   refused: 403,
   'not-found': 404,
   conflict: 409,
+  limited: 429,
   unavailable: 503,
   corrupt: 503,
 };
@@ -45,6 +46,16 @@ export class RequestValidationError extends WardenError {
       field: issue?.path.join('.') || undefined,
     });
   }
+}
+
+/**
+ * Whether a failed request is worth an error log line: a 5xx, but not `not_caught_up`, which
+ * any client can cause at will (a consistency token ahead of this replica, with any key, even
+ * refused at once beyond the wait cap) and which says nothing is wrong with this node; logged,
+ * a flood of them would fill the log instead.
+ */
+export function isServerFault(error: unknown, httpStatus: number): boolean {
+  return httpStatus >= 500 && !(error instanceof WardenError && error.code === 'not_caught_up');
 }
 
 /** Maps anything thrown while serving a request to a status and an error body. */

@@ -1,7 +1,7 @@
 import { WardenError } from '@warden/domain';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { ValidateFastPath } from './validate.fast-path';
 import { VALIDATE_PATH, type ValidateHandler } from './validate.route';
 
@@ -15,6 +15,7 @@ describe('ValidateFastPath', () => {
   let server: Server;
   let port: number;
   let fastPath: ValidateFastPath;
+  let errorLog: jest.SpyInstance;
   const calls: { orgKey: unknown; body: unknown }[] = [];
   let answer: () => Promise<object> = async () => ({ allowed: true, code: 'ALLOW' });
   const handler: ValidateHandler = (orgKey, body) => {
@@ -25,7 +26,9 @@ describe('ValidateFastPath', () => {
   beforeEach(async () => {
     calls.length = 0;
     answer = async () => ({ allowed: true, code: 'ALLOW' });
-    fastPath = new ValidateFastPath(1024, pino({ level: 'silent' }));
+    const logger: Logger = pino({ level: 'silent' });
+    errorLog = jest.spyOn(logger, 'error');
+    fastPath = new ValidateFastPath(1024, logger);
     // Stands for Fastify: whatever the fast path leaves, it answers 299 "fastify".
     server = createServer(fastPath.listener((_request, response) => response.writeHead(299).end('fastify')));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -126,6 +129,20 @@ describe('ValidateFastPath', () => {
       expect(answered.status).toBe(500);
       expect(answered.body).not.toContain('/srv/warden');
       expect(JSON.parse(answered.body)).toMatchObject({ status: 'error', error: 'internal_error' });
+      expect(errorLog).toHaveBeenCalledTimes(1);
+    });
+
+    it('logs a 503 of the ledger, but not a not_caught_up, which any client can cause at will', async () => {
+      answer = async () => {
+        throw new WardenError('unavailable', 'not_caught_up', 'this replica has not reached position 9 yet; retry');
+      };
+      expect((await send({})).status).toBe(503);
+      expect(errorLog).not.toHaveBeenCalled();
+      answer = async () => {
+        throw new WardenError('unavailable', 'ledger_unavailable', 'the ledger is down');
+      };
+      expect((await send({})).status).toBe(503);
+      expect(errorLog).toHaveBeenCalledTimes(1);
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { toHttpError } from './error-body';
+import { isServerFault, toHttpError } from './error-body';
 import { parseJsonBody } from './json-body-parser';
 import { API_HEADERS } from './security-plugins';
 import { VALIDATE_PATH, type ValidateHandler } from './validate.route';
@@ -16,7 +16,7 @@ const ANSWER_HEADERS: Readonly<Record<string, string>> = { ...API_HEADERS, 'cont
  * plain case is taken: the exact path, a JSON content type, a content-length within the body
  * limit. Everything else goes to Fastify untouched, where the same handler serves the same
  * path as a route. The answers are the same: the same handler, the security headers of the
- * Fastify hook, error bodies from toHttpError, 5xx logged as the exception filter does.
+ * Fastify hook, error bodies from toHttpError, server faults logged as the exception filter does.
  */
 export class ValidateFastPath {
   private handle: ValidateHandler | undefined;
@@ -64,7 +64,7 @@ export class ValidateFastPath {
       let answer: ReturnType<ValidateHandler>;
       try {
         const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-        answer = handle(request.headers['x-org-key'], parseJsonBody(text));
+        answer = handle(request.headers['x-org-key'], parseJsonBody(text), response);
       } catch (error) {
         answer = Promise.reject(error);
       }
@@ -72,7 +72,7 @@ export class ValidateFastPath {
         (body) => send(response, 200, body),
         (error: unknown) => {
           const { httpStatus, body } = toHttpError(error);
-          if (httpStatus >= 500) this.logger.error({ err: error }, 'request failed');
+          if (isServerFault(error, httpStatus)) this.logger.error({ err: error }, 'request failed');
           send(response, httpStatus, body);
         },
       );

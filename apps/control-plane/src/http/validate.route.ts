@@ -1,44 +1,19 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { IdSource, ValidationService } from '@warden/enforcement';
-import { PermissionProjection } from '@warden/projection';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { WARDEN_CONFIG } from '../lifecycle/tokens';
-import type { WardenConfig } from '../config/warden-config';
-import { consistencyTokenOf, reachConsistencyToken } from './auth/consistency-wait';
-import { authenticateOrgKey } from './auth/org-key.authenticator';
+import type { RequestConnection } from '../auth/consistency-wait';
 import { ValidateDto } from './devices.schemas';
-import { validateEnvelope } from './envelopes';
-import { RequestValidationError } from './error-body';
+import type { ValidateAnswer } from './validate-request.handler';
 
 export const VALIDATE_PATH = '/api/v1/devices/validate';
 
-/** Answers one `POST validate` from its `x-org-key` header and parsed body; throws WardenErrors (401, 400, 503). */
-export type ValidateHandler = (orgKey: string | string[] | undefined, body: unknown) => Promise<ReturnType<typeof validateEnvelope>>;
-
 /**
- * The whole of `POST /api/v1/devices/validate` but the HTTP framing, with the parts every
- * other route uses: OrgKeyGuard's consistency wait and authentication, ValidateDto's zod
- * schema with the validation pipe's error, ValidationService, validateEnvelope.
+ * Answers one `POST validate` from its `x-org-key` header and parsed body
+ * (ValidateRequestHandler.handle); throws WardenErrors (401, 400, 503). `connection` is the
+ * HTTP response: a consistency wait is dropped when it closes.
  */
-export function createValidateHandler(app: NestFastifyApplication): ValidateHandler {
-  const projection = app.get(PermissionProjection);
-  const validation = app.get(ValidationService);
-  const ids = app.get(IdSource);
-  const { consistencyWaitMs } = app.get<WardenConfig>(WARDEN_CONFIG);
-  const schema = ValidateDto.schema;
-  return async (orgKey, body) => {
-    await reachConsistencyToken(projection, consistencyTokenOf(body), consistencyWaitMs);
-    const principal = authenticateOrgKey(projection, orgKey);
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw new RequestValidationError(parsed.error);
-    const { deviceId, consistencyToken } = parsed.data;
-    const consistency = consistencyToken === undefined ? undefined : { position: BigInt(consistencyToken), waitMs: consistencyWaitMs };
-    const result = await validation.validate(principal, deviceId, ids.uuid(), consistency);
-    return validateEnvelope(deviceId, result, principal.orgId);
-  };
-}
+export type ValidateHandler = (orgKey: unknown, body: unknown, connection?: RequestConnection) => Promise<ValidateAnswer>;
 
 /**
  * The route on the Fastify instance (not a Nest controller method: Nest's per-request
@@ -48,7 +23,10 @@ export function createValidateHandler(app: NestFastifyApplication): ValidateHand
  * errors reach the same exception filter as every route.
  */
 export function registerValidateRoute(app: NestFastifyApplication, handle: ValidateHandler): void {
-  app.getHttpAdapter().getInstance().post(VALIDATE_PATH, (request: FastifyRequest) => handle(request.headers['x-org-key'], request.body));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .post(VALIDATE_PATH, (request: FastifyRequest, reply: FastifyReply) => handle(request.headers['x-org-key'], request.body, reply.raw));
 }
 
 /** Adds the route to the OpenAPI document (Nest documents its controllers only). */

@@ -1,4 +1,4 @@
-import { Controller, Inject, Query, Sse, UseGuards, type BeforeApplicationShutdown, type MessageEvent } from '@nestjs/common';
+import { Controller, Inject, Query, Sse, SseSignal, UseGuards, type BeforeApplicationShutdown, type MessageEvent } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   InProcessPermissionBroadcaster,
@@ -18,11 +18,14 @@ import { OrgKeyGuard } from './auth/org-key.guard';
 import { Principal } from './auth/principal';
 import { DeviceIdQueryDto } from './devices.schemas';
 import { positionText } from './envelopes';
+import { WatchSlots } from './watch-slots';
 
 /**
  * SSE permission stream for runtimes without NATS: the device's current permission first,
  * then every change, then heartbeats. The caller's key scopes it to its own org: another
  * org's deviceId is simply an unknown device here. Revoking the key ends its open streams.
+ * Each stream holds a slot of WatchSlots (per key and per node) from before it opens until it
+ * ends, however it ends; without a free slot the answer is 429 `too_many_watches`.
  */
 @ApiTags('devices')
 @ApiHeader({ name: 'x-org-key', required: true, description: 'org key (admin) or runtime key' })
@@ -36,13 +39,19 @@ export class WatchController implements BeforeApplicationShutdown {
     private readonly projection: PermissionProjection,
     private readonly hub: InProcessPermissionBroadcaster,
     private readonly clock: Clock,
+    private readonly slots: WatchSlots,
     @Inject(NODE_IDENTITY) private readonly identity: NodeIdentity,
     @Inject(WARDEN_CONFIG) private readonly config: WardenConfig,
   ) {}
 
   @Sse('watch')
   @ApiOperation({ summary: 'SSE: current permission, then changes (`permission` events), then `heartbeat` events' })
-  watch(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto): Observable<MessageEvent> {
+  watch(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto, @SseSignal() ended?: AbortSignal): Observable<MessageEvent> {
+    const release = this.slots.acquire(principal);
+    // The signal aborts when the response ends, on every path, including a client that left
+    // before the stream was subscribed (then the teardown below never runs).
+    if (ended?.aborted) release();
+    else ended?.addEventListener('abort', release, { once: true });
     return new Observable<MessageEvent>((subscriber) => {
       this.streams.add(subscriber);
       const send = (message: PermissionMessage) => subscriber.next({ type: SSE_PERMISSION_EVENT, id: message.position, data: message });
@@ -57,6 +66,7 @@ export class WatchController implements BeforeApplicationShutdown {
         else subscriber.next({ type: SSE_HEARTBEAT_EVENT, data: this.heartbeat() });
       }, this.config.heartbeatIntervalMs);
       return () => {
+        release();
         this.streams.delete(subscriber);
         unsubscribe();
         clearInterval(heartbeat);

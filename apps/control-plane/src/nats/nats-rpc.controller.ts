@@ -2,26 +2,37 @@ import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { WardenError } from '@warden/domain';
-import { hashKey, IdSource, RegistrationService, ValidationService } from '@warden/enforcement';
-import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
-import type { ZodType } from 'zod';
-import { registerEnvelope, validateEnvelope } from '../http/envelopes';
+import { IdSource, RegistrationService } from '@warden/enforcement';
+import { PermissionProjection } from '@warden/projection';
+import { presentedKeyHash, principalOfKeyHash } from '../auth/org-key.authenticator';
+import { RegisterDeviceDto } from '../http/devices.schemas';
+import { registerEnvelope } from '../http/envelopes';
 import { RequestValidationError, toHttpError } from '../http/error-body';
 import { RegisterAllowance } from '../http/register-allowance';
+import { ValidateRequestHandler } from '../http/validate-request.handler';
 import { INVALID_JSON } from './raw-json.serdes';
-import { rpcRegisterSchema, rpcValidateSchema } from './nats-rpc.schemas';
+
+/** A NATS request: the key travels in the payload (NATS has no header to keep it out of logs); the rest is the HTTP body. */
+interface RpcRequest {
+  readonly key: unknown;
+  readonly body: unknown;
+}
 
 /**
- * Validate and register over NATS request/reply, on the same decision and decision-record
- * path as HTTP. Answers are the HTTP bodies; errors are the HTTP error bodies with an
- * added `httpStatus`. A handler never throws: a bad request gets an error reply. Register
- * counts against the key's registration allowance (429 `rate_limited` beyond it).
+ * Validate and register over NATS request/reply, on the same path as HTTP: validate is the
+ * HTTP validate handler itself (the same consistency-token wait, the same authenticator with
+ * its length cap, the same schema, in the same order, so the same errors); register uses the
+ * same authenticator and body schema, and counts against the key's registration allowance
+ * (429 `rate_limited` beyond it). Answers are the HTTP bodies; errors are the HTTP error
+ * bodies with an added `httpStatus`. A handler never throws: a bad request gets an error reply.
  */
 @Controller()
 export class NatsRpcController {
+  private readonly registerSchema = RegisterDeviceDto.schema;
+
   constructor(
     private readonly projection: PermissionProjection,
-    private readonly validation: ValidationService,
+    private readonly validateRequests: ValidateRequestHandler,
     private readonly registration: RegistrationService,
     private readonly ids: IdSource,
     private readonly allowance: RegisterAllowance,
@@ -29,39 +40,39 @@ export class NatsRpcController {
 
   @MessagePattern(RPC_VALIDATE_SUBJECT)
   validate(@Payload() payload: unknown) {
-    return this.answer(rpcValidateSchema, payload, async ({ key, deviceId }) => {
-      const principal = this.authenticate(key);
-      return validateEnvelope(deviceId, await this.validation.validate(principal, deviceId, this.ids.uuid()), principal.orgId);
-    });
+    return this.answer(payload, ({ key, body }) => this.validateRequests.handle(key, body));
   }
 
   @MessagePattern(RPC_REGISTER_SUBJECT)
   register(@Payload() payload: unknown) {
-    return this.answer(rpcRegisterSchema, payload, async ({ key, deviceId, labels }) => {
-      const principal = this.authenticate(key);
-      // The same per-key allowance as HTTP register (one per node, whatever the transport).
-      this.allowance.take(hashKey(key));
+    return this.answer(payload, async ({ key, body }) => {
+      // Hashed once: the hash authenticates the key and names its allowance (shared with HTTP).
+      const keyHash = presentedKeyHash(key);
+      const principal = principalOfKeyHash(this.projection, keyHash);
+      this.allowance.take(keyHash);
+      const parsed = this.registerSchema.safeParse(body);
+      if (!parsed.success) throw new RequestValidationError(parsed.error);
+      const { deviceId, labels } = parsed.data;
       const requestId = this.ids.uuid();
       const result = await this.registration.register(principal, deviceId, labels ?? {}, requestId);
       return registerEnvelope(deviceId, result, requestId, principal.orgId).body;
     });
   }
 
-  private authenticate(key: string): KeyPrincipal {
-    const principal = this.projection.authenticate(hashKey(key));
-    if (!principal) throw new WardenError('unauthorized', 'invalid_key', 'the key is unknown or revoked');
-    return principal;
-  }
-
-  private async answer<T>(schema: ZodType<T>, payload: unknown, handle: (input: T) => Promise<unknown>): Promise<unknown> {
+  private async answer(payload: unknown, handle: (request: RpcRequest) => Promise<unknown>): Promise<unknown> {
     try {
       if (payload === INVALID_JSON) throw new WardenError('invalid', 'invalid_json', 'the request is not valid JSON');
-      const parsed = schema.safeParse(payload);
-      if (!parsed.success) throw new RequestValidationError(parsed.error);
-      return await handle(parsed.data);
+      return await handle(splitKey(payload));
     } catch (error) {
       const { httpStatus, body } = toHttpError(error);
       return { ...body, httpStatus };
     }
   }
+}
+
+/** Takes the `key` field out of a JSON object payload; anything else has no key (401 `missing_key`). */
+function splitKey(payload: unknown): RpcRequest {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { key: undefined, body: payload };
+  const { key, ...body } = payload as Record<string, unknown>;
+  return { key, body };
 }

@@ -3,6 +3,14 @@ import { EnforcementMetrics } from '@warden/enforcement';
 import type { PermissionProjection } from '@warden/projection';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** What the bounded-resource gauges read when scraped. */
+export interface BoundedResources {
+  /** Consistency-token waits open now (ConsistencyWaits). */
+  readonly consistencyWaits: { readonly count: number };
+  /** SSE watches open now, per org (WatchSlots). */
+  readonly watches: { openByOrg(): ReadonlyMap<string, number> };
+}
+
 /** Prometheus metrics of one control-plane process, on its own registry. */
 export class PromMetrics extends EnforcementMetrics {
   readonly registry = new Registry();
@@ -33,9 +41,28 @@ export class PromMetrics extends EnforcementMetrics {
   /** One pre-bound counter per code: the hot path does no label lookup. */
   private readonly byCode = new Map<string, { inc(): void }>();
 
-  constructor(projection: PermissionProjection) {
+  constructor(projection: PermissionProjection, bounded: BoundedResources) {
     super();
     collectDefaultMetrics({ register: this.registry, prefix: 'warden_process_' });
+    new Gauge({
+      name: 'warden_consistency_waits',
+      help: 'Requests waiting for this replica to reach their consistency token (bounded by WARDEN_CONSISTENCY_MAX_WAITS)',
+      registers: [this.registry],
+      collect() {
+        this.set(bounded.consistencyWaits.count);
+      },
+    });
+    new Gauge({
+      name: 'warden_watches_open',
+      help: 'Open SSE watches, by org (bounded per key by WARDEN_WATCH_MAX_PER_KEY, per node by WARDEN_WATCH_MAX)',
+      labelNames: ['org'],
+      registers: [this.registry],
+      collect() {
+        // Orgs whose last watch closed drop out rather than stay at 0 for ever.
+        this.reset();
+        for (const [org, open] of bounded.watches.openByOrg()) this.labels(org).set(open);
+      },
+    });
     new Gauge({
       name: 'warden_projection_position',
       help: 'Ledger position the permission projection has applied',
