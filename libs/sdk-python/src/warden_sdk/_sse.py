@@ -176,8 +176,11 @@ class SseWatch:
 
 
 def _chunks(response: requests.Response) -> Iterator[bytes]:
-    # chunk_size=None: each chunk as it arrives (the stream is chunked), not after 512 bytes.
-    return response.iter_content(chunk_size=None)
+    """The stream's bytes as they arrive. A chunked stream (the control plane's) yields each
+    HTTP chunk at once; any other read would wait for a full buffer (or the end of a
+    close-delimited stream, for ever), so such a stream is read byte by byte."""
+    chunked = "chunked" in response.headers.get("transfer-encoding", "").lower()
+    return response.iter_content(chunk_size=None if chunked else 1)
 
 
 def _abort(response: requests.Response) -> None:

@@ -24,6 +24,10 @@ class StalenessMonitor:
         self._last_heard = time.monotonic()
         self._thread.start()
 
+    def join(self, timeout: float) -> None:
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
     def heard(self) -> None:
         self._last_heard = time.monotonic()
 

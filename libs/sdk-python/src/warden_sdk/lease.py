@@ -82,7 +82,12 @@ class Lease:
         """Ends the lease (``reason`` :class:`LeaseClosed`, unless it had already ended) and
         releases its connection and threads. Idempotent."""
         self._end(LeaseClosed())
+        self._release()
+
+    def _release(self) -> None:
+        """Waits for the lease's threads, which end by themselves once ``cancelled`` is set."""
         self._watch.close(join_timeout=1.0)
+        self._staleness.join(1.0)
         if self._heartbeats is not None:
             self._heartbeats.join(self._warden.timeout)
 
@@ -101,6 +106,7 @@ class Lease:
             first = self._watch.connect()
         except WardenError:
             self._end(LeaseClosed())
+            self._release()
             raise
         self._watch.run_in_background(first)
         if self._heartbeats is not None:
