@@ -95,6 +95,17 @@ class TestRawCallsAgainstTheControlPlane:
         assert removed["status"] == "ok"
         assert warden.validate("raw-3")["code"] == "DEVICE_NOT_REGISTERED"
 
+    def test_a_restore_beyond_the_cap_raises_with_status_403(self, warden: Warden, org: Org) -> None:
+        org.set_limit(1)
+        warden.register("raw-cap-a")
+        warden.revoke("raw-cap-a")
+        warden.register("raw-cap-b")
+
+        with pytest.raises(WardenApiError) as raised:
+            warden.unrevoke("raw-cap-a")
+
+        assert (raised.value.status, raised.value.code) == (403, "device_limit_reached")
+
     def test_a_bad_key_raises_with_status_401(self, org: Org) -> None:
         with pytest.raises(WardenApiError) as raised:
             Warden(org.url, "org_not_a_real_key").validate("raw-4")

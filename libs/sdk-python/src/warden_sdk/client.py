@@ -110,8 +110,9 @@ class Warden:
         return self._request("POST", "devices/revoke", body)
 
     def unrevoke(self, device_id: str) -> Answer:
-        """Restores a revoked device (admin key); at the cap the 403 refusal is answered."""
-        return self._request("POST", "devices/unrevoke", {"deviceId": device_id}, answer_403=is_refusal)
+        """Restores a revoked device (admin key). At the cap it raises WardenApiError (403
+        ``device_limit_reached``), as the TypeScript SDK does."""
+        return self._request("POST", "devices/unrevoke", {"deviceId": device_id})
 
     def remove(self, device_id: str) -> Answer:
         """Forgets a device (admin key)."""
@@ -172,7 +173,6 @@ class Warden:
         session = requests.Session()
         session.headers["x-org-key"] = self.__org_key
         session.headers["accept"] = "application/json"
-        session.trust_env = True
         return session
 
     def _session(self) -> requests.Session:
