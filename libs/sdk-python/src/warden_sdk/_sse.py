@@ -48,20 +48,24 @@ class SseParser:
     def __init__(self) -> None:
         self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
         self._pending = ""
+        self._after_cr = False
         self._event = ""
         self._data: List[str] = []
 
     def feed(self, chunk: bytes) -> List[SseEvent]:
-        text = self._pending + self._decoder.decode(chunk)
+        text = self._decoder.decode(chunk)
+        if self._after_cr and text.startswith("\n"):
+            text = text[1:]  # the second half of a \r\n split across chunks
+        text = self._pending + text
+        self._after_cr = False
         events: List[SseEvent] = []
         start = 0
         for match in _LINE_END.finditer(text):
-            if match.group() == "\r" and match.end() == len(text):
-                break  # maybe the first half of a \r\n split across chunks
             event = self._line(text[start : match.start()])
             if event is not None:
                 events.append(event)
             start = match.end()
+            self._after_cr = match.group() == "\r" and start == len(text)
         self._pending = text[start:]
         return events
 
