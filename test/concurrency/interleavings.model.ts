@@ -10,7 +10,24 @@ import fc from 'fast-check';
 export const DEVICES = ['d1', 'd2', 'd3', 'd4', 'd5'] as const;
 export type Device = (typeof DEVICES)[number];
 
-export type OpKind = 'register' | 'validate' | 'revoke' | 'revoke_batch' | 'unrevoke' | 'remove' | 'suspend' | 'resume' | 'set_limit';
+export type OpKind =
+  | 'register'
+  | 'validate'
+  | 'heartbeat'
+  | 'revoke'
+  | 'revoke_batch'
+  | 'unrevoke'
+  | 'remove'
+  | 'suspend'
+  | 'resume'
+  | 'set_limit'
+  | 'lock'
+  | 'unlock';
+
+/** Ops whose answer is a verdict on the device (a heartbeat answers the validate verdict too). */
+export function isVerdictOp(kind: OpKind): boolean {
+  return kind === 'validate' || kind === 'heartbeat';
+}
 
 export interface Op {
   readonly kind: OpKind;
@@ -36,7 +53,9 @@ export interface Workload {
 export type OpMix = Readonly<Partial<Record<OpKind, number>>>;
 
 /** Everything, validations most often. */
-export const MIXED: OpMix = { validate: 12, register: 4, revoke: 3, revoke_batch: 1, unrevoke: 3, remove: 1, suspend: 1, resume: 1, set_limit: 1 };
+export const MIXED: OpMix = { validate: 12, heartbeat: 2, register: 4, revoke: 3, revoke_batch: 1, unrevoke: 3, remove: 1, suspend: 1, resume: 1, set_limit: 1, lock: 1, unlock: 1 };
+/** Locks and unlocks (by device) racing validations and heartbeats. */
+export const LOCK_RACE: OpMix = { validate: 8, heartbeat: 3, lock: 4, unlock: 3, suspend: 1, resume: 1 };
 /** Revocations and restores on A, validations with the token on B: devices flip often, so a stale B would allow. */
 export const FLIP_FLOP: OpMix = { validate: 10, revoke: 3, unrevoke: 3, suspend: 1, resume: 1 };
 /** Revocations racing validations on registered devices. */
@@ -95,27 +114,42 @@ export interface Observed {
   readonly tokenSent?: bigint;
 }
 
-/** Ops that made a device allowed again after it was revoked or removed: a restore, a new registration. */
-function reAllows(observed: Observed, device: Device): boolean {
-  if (observed.op.device !== device || observed.status !== 200) return false;
+/** A denial an acknowledged op made: of one device (by a revoke, remove or lock) or of the whole org (suspend). */
+interface Denial {
+  readonly target: Device | 'org';
+  readonly by: OpKind;
+}
+
+/**
+ * Ops that may lift a denial again: a restore or a new registration after a revoke or remove,
+ * an unlock of the device after a lock, a resume after a suspend.
+ */
+function reAllows(observed: Observed, denial: Denial): boolean {
+  if (observed.status !== 200) return false;
+  if (denial.target === 'org') return observed.op.kind === 'resume';
+  if (observed.op.device !== denial.target) return false;
+  if (denial.by === 'lock') return observed.op.kind === 'unlock';
   if (observed.op.kind === 'unrevoke') return observed.body.result === 'restored';
   if (observed.op.kind === 'register') return observed.body.status === 'ok';
   return false;
 }
 
-/** Devices an acknowledged op made not allowed (revoked / removed), or 'org' for a suspend. */
-function denials(observed: Observed): Array<Device | 'org'> {
+/** What an acknowledged op denied: revoked, removed or locked devices, or the org for a suspend. */
+function denials(observed: Observed): Denial[] {
   if (observed.status !== 200) return [];
   const { op, body } = observed;
+  const of = (target: Device | 'org'): Denial => ({ target, by: op.kind });
   switch (op.kind) {
     case 'revoke':
-      return body.result === 'revoked' || body.result === 'already_revoked' ? [op.device] : [];
+      return body.result === 'revoked' || body.result === 'already_revoked' ? [of(op.device)] : [];
     case 'revoke_batch':
-      return (body.results as Array<{ deviceId: Device; result: string }>).filter((r) => r.result === 'revoked' || r.result === 'already_revoked').map((r) => r.deviceId);
+      return (body.results as Array<{ deviceId: Device; result: string }>).filter((r) => r.result === 'revoked' || r.result === 'already_revoked').map((r) => of(r.deviceId));
     case 'remove':
-      return body.result === 'removed' ? [op.device] : [];
+      return body.result === 'removed' ? [of(op.device)] : [];
+    case 'lock':
+      return [of(op.device)];
     case 'suspend':
-      return ['org'];
+      return [of('org')];
     default:
       return [];
   }
@@ -150,15 +184,12 @@ export function allowsAfterAcknowledgedDenials(timeline: readonly Observed[]): D
   let obligedAcrossReplicas = 0;
   const overlaps = (other: Observed, from: Observed, to: Observed) => other.start < to.end && other.end > from.start;
   for (const validate of timeline) {
-    if (validate.op.kind !== 'validate' || validate.status !== 200) continue;
+    if (!isVerdictOp(validate.op.kind) || validate.status !== 200) continue;
     const obligations = timeline.filter((command) => {
       if (!mustSee(validate, command)) return false;
-      return denials(command).some((denied) => {
-        if (denied !== 'org' && denied !== validate.op.device) return false;
-        const excused = timeline.some((other) =>
-          denied === 'org' ? other.op.kind === 'resume' && other.status === 200 && overlaps(other, command, validate) : reAllows(other, denied) && overlaps(other, command, validate),
-        );
-        return !excused;
+      return denials(command).some((denial) => {
+        if (denial.target !== 'org' && denial.target !== validate.op.device) return false;
+        return !timeline.some((other) => reAllows(other, denial) && overlaps(other, command, validate));
       });
     });
     if (obligations.length === 0) continue;
@@ -167,7 +198,7 @@ export function allowsAfterAcknowledgedDenials(timeline: readonly Observed[]): D
     if (validate.body.allowed !== false) {
       const command = obligations[0]!;
       breaches.push(
-        `validate #${validate.index} of ${validate.op.device} on ${'AB'[validate.op.replica]} (token ${validate.tokenSent ?? 'none'}, started t${validate.start}) answered ${validate.body.code} ` +
+        `${validate.op.kind} #${validate.index} of ${validate.op.device} on ${'AB'[validate.op.replica]} (token ${validate.tokenSent ?? 'none'}, started t${validate.start}) answered ${validate.body.code} ` +
           `after ${command.op.kind} #${command.index} on ${'AB'[command.op.replica]} (position ${command.body.position}) was acknowledged at t${command.end}`,
       );
     }

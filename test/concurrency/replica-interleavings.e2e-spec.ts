@@ -7,7 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp, type JsonResponse } from '../support/http-client';
-import { allowsAfterAcknowledgedDenials, DEVICES, FLIP_FLOP, MIXED, REVOCATION_RACE, workload, type Observed, type Op, type Workload, type WorkloadShape } from './interleavings.model';
+import {
+  allowsAfterAcknowledgedDenials,
+  DEVICES,
+  FLIP_FLOP,
+  isVerdictOp,
+  LOCK_RACE,
+  MIXED,
+  REVOCATION_RACE,
+  workload,
+  type Observed,
+  type Op,
+  type Workload,
+  type WorkloadShape,
+} from './interleavings.model';
 
 jest.setTimeout(600_000);
 
@@ -59,8 +72,18 @@ describe('concurrent clients on two replicas sharing one SQLite ledger', () => {
     return { orgId, clients, position };
   }
 
-  function send(client: WardenHttp, op: Op, token: bigint | undefined): Promise<JsonResponse> {
+  /**
+   * `lockId`: for an unlock, the newest lock of the device the clients know of (an unknown id
+   * when none: a 404, inside the contract).
+   */
+  function send(client: WardenHttp, op: Op, token: bigint | undefined, lockId: string | undefined): Promise<JsonResponse> {
     switch (op.kind) {
+      case 'heartbeat':
+        return client.post('/api/v1/devices/heartbeat', { deviceId: op.device });
+      case 'lock':
+        return client.post('/api/v1/locks', { selector: { deviceId: op.device }, reason: 'property' });
+      case 'unlock':
+        return client.post('/api/v1/locks/remove', { lockId: lockId ?? '00000000-0000-7000-8000-000000000000' });
       case 'register':
         return client.post('/api/v1/devices/register', { deviceId: op.device });
       case 'validate':
@@ -88,14 +111,16 @@ describe('concurrent clients on two replicas sharing one SQLite ledger', () => {
     let newestPosition = initialPosition;
     const timeline: Observed[] = [];
     const done: Array<Promise<void>> = [];
+    const locks = new Map<string, string>();
     load.ops.forEach((op, index) => {
       const run = async () => {
         if (op.after >= 0) await done[op.after];
         const tokenSent = op.kind === 'validate' && op.token ? newestPosition : undefined;
         const start = clock++;
-        const response = await send(clients[op.replica], op, tokenSent);
+        const response = await send(clients[op.replica], op, tokenSent, locks.get(op.device));
         const end = clock++;
-        if (op.kind !== 'validate' && response.status === 200 && typeof response.body.position === 'string') {
+        if (op.kind === 'lock' && response.status === 200) locks.set(op.device, response.body.lockId);
+        if (!isVerdictOp(op.kind) && response.status === 200 && typeof response.body.position === 'string') {
           const position = BigInt(response.body.position);
           if (position > newestPosition) newestPosition = position;
         }
@@ -111,6 +136,7 @@ describe('concurrent clients on two replicas sharing one SQLite ledger', () => {
   function expectOnlyContractAnswers(timeline: readonly Observed[]): void {
     for (const observed of timeline) {
       const allowed = observed.op.kind === 'validate' ? [200] : [200, 403, 404];
+      // A lock names a device by id whether or not it is registered: always accepted.
       if (observed.status === 503 && observed.body?.error === 'not_caught_up') stats.notCaughtUp++;
       else if (!allowed.includes(observed.status)) throw new Error(`op #${observed.index} ${observed.op.kind}: ${observed.status} ${JSON.stringify(observed.body)}`);
     }
@@ -137,7 +163,7 @@ describe('concurrent clients on two replicas sharing one SQLite ledger', () => {
         // Every answered decision is on the record, on the node that answered it.
         const recorded = new Set<string>();
         for (const nodeId of ['conc-a', 'conc-b']) for (const event of await replicas[0].ledger.readStream(decisionsStream(nodeId))) recorded.add(event.eventId);
-        const validations = timeline.filter((observed) => observed.op.kind === 'validate' && observed.status === 200);
+        const validations = timeline.filter((observed) => isVerdictOp(observed.op.kind) && observed.status === 200);
         expect(validations.filter((observed) => !recorded.has(observed.body.request_id)).map((observed) => observed.index)).toEqual([]);
 
         stats.runs++;
@@ -159,6 +185,10 @@ describe('concurrent clients on two replicas sharing one SQLite ledger', () => {
 
   it('never allows after an acknowledged revoke or suspend, on either replica, when revocations race validations', async () => {
     await checkWorkloads({ maxOps: 40, mix: REVOCATION_RACE, registerAll: true, devices: 2 }, runs(30));
+  });
+
+  it('never allows after an acknowledged lock, on either replica, when locks and unlocks race validations and heartbeats', async () => {
+    await checkWorkloads({ maxOps: 30, mix: LOCK_RACE, registerAll: true, devices: 2 }, runs(20));
   });
 
   it('never allows on B, with the consistency token, what was revoked or suspended on A', async () => {
