@@ -50,7 +50,24 @@ export async function checkAcknowledged(facts: LedgerFacts, exchange: Exchange):
       const state = await facts.stateAt(exchange.orgId, BigInt(answer.position));
       return state.suspended === (exchange.kind === 'suspend') ? undefined : `${where}: at its position suspended is ${state.suspended}`;
     }
+    case 'policy': {
+      const state = await facts.stateAt(exchange.orgId, BigInt(answer.position));
+      const events = facts.orgEvents.get(exchange.orgId) ?? [];
+      const last = events.filter((event) => event.position <= BigInt(answer.position) && event.type === 'OrgPolicySet').at(-1);
+      const ttl = last === undefined ? null : (last.data as { leaseTtlSeconds: number | null }).leaseTtlSeconds;
+      return state.exists && ttl === body.leaseTtlSeconds ? undefined : `${where}: at its position leaseTtlSeconds is ${ttl}`;
+    }
+    case 'lock':
+    case 'unlock': {
+      const type = exchange.kind === 'lock' ? 'LockPlaced' : 'LockLifted';
+      const lockId = exchange.kind === 'lock' ? answer.lockId : body.lockId;
+      const event = eventOfCommand(facts, exchange, type) ?? (facts.orgEvents.get(exchange.orgId) ?? []).find((e) => e.type === type && (e.data as { lockId: string }).lockId === lockId);
+      if (!event) return `${where}: no ${type} of lock ${lockId}`;
+      if ((event.data as { lockId: string }).lockId !== lockId) return `${where}: its event names lock ${(event.data as { lockId: string }).lockId}`;
+      return event.position === BigInt(answer.position) ? undefined : `${where}: its event is at ${event.position}, not at the answered position`;
+    }
     case 'validate':
+    case 'heartbeat':
       return undefined;
   }
 }
@@ -60,7 +77,7 @@ export async function checkAcknowledged(facts: LedgerFacts, exchange: Exchange):
  * register refusal (403 with a request_id), which is a decision record too.
  */
 export function answeredDecision(exchange: Exchange): { decisionId: string; allowed: boolean; code: string | undefined } | undefined {
-  if (exchange.kind === 'validate' && exchange.status === 200) {
+  if ((exchange.kind === 'validate' || exchange.kind === 'heartbeat') && exchange.status === 200) {
     return { decisionId: exchange.answer.request_id, allowed: exchange.answer.allowed, code: exchange.answer.code };
   }
   if (exchange.kind === 'register' && exchange.status === 403 && typeof exchange.answer?.request_id === 'string') {

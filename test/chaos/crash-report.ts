@@ -18,12 +18,13 @@ export function unexpectedFailures(run: CrashRun): Exchange[] {
 export function crashReport(run: CrashRun, rig: ChaosRig, seed: number, elapsedMs: number, permissionMessages: number): string {
   const count = (kind: string) => run.log.exchanges.filter((exchange) => exchange.kind === kind).length;
   const acknowledged = run.log.acknowledged();
-  const allowed = acknowledged.filter((exchange) => exchange.kind === 'validate' && exchange.answer.allowed === true).length;
+  const allowed = acknowledged.filter((exchange) => (exchange.kind === 'validate' || exchange.kind === 'heartbeat') && exchange.answer.allowed === true).length;
   const lines = [
     `crash recovery (seed ${seed}): ${run.killedAt.length} SIGKILLs, ${rig.starts} starts, ${(elapsedMs / 1000).toFixed(1)} s`,
     `  requests ${run.log.exchanges.length} (validate ${count('validate')}, register ${count('register')}, revoke ${count('revoke')}, ` +
-      `unrevoke ${count('unrevoke')}, limits ${count('limits')}, suspend ${count('suspend')}, resume ${count('resume')}, create ${count('create')})`,
-    `  answered ${run.log.answered().length}, acknowledged (2xx) ${acknowledged.length} of which commands ${acknowledged.filter((exchange) => exchange.kind !== 'validate').length}, ` +
+      `unrevoke ${count('unrevoke')}, limits ${count('limits')}, suspend ${count('suspend')}, resume ${count('resume')}, create ${count('create')}, ` +
+      `heartbeat ${count('heartbeat')}, policy ${count('policy')}, lock ${count('lock')}, unlock ${count('unlock')})`,
+    `  answered ${run.log.answered().length}, acknowledged (2xx) ${acknowledged.length} of which commands ${acknowledged.filter((exchange) => exchange.kind !== 'validate' && exchange.kind !== 'heartbeat').length}, ` +
       `cut off by a kill ${run.log.failed().length}`,
     `  allowed answers ${allowed}; decision records in the ledger ${run.facts.decisions.length} ` +
       `(allowed ${run.facts.decisions.filter((record) => record.data.allowed).length}); ledger events ${run.facts.eventCount}`,

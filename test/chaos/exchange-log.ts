@@ -1,5 +1,17 @@
 /** What a chaos client asked for. */
-export type ExchangeKind = 'create' | 'register' | 'validate' | 'revoke' | 'unrevoke' | 'limits' | 'suspend' | 'resume';
+export type ExchangeKind =
+  | 'create'
+  | 'register'
+  | 'validate'
+  | 'heartbeat'
+  | 'revoke'
+  | 'unrevoke'
+  | 'limits'
+  | 'suspend'
+  | 'resume'
+  | 'policy'
+  | 'lock'
+  | 'unlock';
 
 /** One request and what came back (an answer with its status, or a transport error), as the client saw it. */
 export interface Exchange {
@@ -27,6 +39,10 @@ const PATHS: Readonly<Record<ExchangeKind, string>> = {
   limits: '/api/v1/org/limits',
   suspend: '/api/v1/org/suspend',
   resume: '/api/v1/org/resume',
+  heartbeat: '/api/v1/devices/heartbeat',
+  policy: '/api/v1/org/policy',
+  lock: '/api/v1/locks',
+  unlock: '/api/v1/locks/remove',
 };
 
 /** A request that never got an answer within this long counts as failed (a hang is a finding, not a wait). */

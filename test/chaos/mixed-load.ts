@@ -10,7 +10,11 @@ export interface ChaosOrg {
 /** Relative weights of the operations of the mixed load. */
 export type LoadMix = Readonly<Partial<Record<Exclude<ExchangeKind, 'create'>, number>>>;
 
-export const CRASH_MIX: LoadMix = { validate: 50, register: 16, revoke: 9, unrevoke: 12, limits: 8, suspend: 1, resume: 4 };
+/**
+ * Every command of the API: `policy` switches leases between off and a TTL of an hour (long
+ * enough that nothing lapses during a run: the command, not expiry, is what is exercised here).
+ */
+export const CRASH_MIX: LoadMix = { validate: 46, heartbeat: 6, register: 16, revoke: 9, unrevoke: 12, limits: 8, suspend: 1, resume: 4, policy: 1, lock: 2, unlock: 2 };
 
 export interface LoadOptions {
   readonly url: string;
@@ -48,7 +52,7 @@ export async function runMixedLoad(options: LoadOptions): Promise<number> {
       const org = options.orgs[Math.floor(options.random() * options.orgs.length)]!;
       const kind = pick();
       const deviceId = org.devices[Math.floor(options.random() * org.devices.length)]!;
-      const exchange = await options.log.send(options.url, options.life, kind, org.orgId, org.orgKey, bodyOf(kind, deviceId, options));
+      const exchange = await options.log.send(options.url, options.life, kind, org.orgId, org.orgKey, bodyOf(kind, deviceId, org, options));
       done++;
       if (options.onExchange?.(exchange, done) === true) stopped = true;
       if (exchange.error !== undefined) return;
@@ -58,8 +62,19 @@ export async function runMixedLoad(options: LoadOptions): Promise<number> {
   return done;
 }
 
-function bodyOf(kind: ExchangeKind, deviceId: string, options: LoadOptions): Record<string, unknown> {
+/** A lock id no org has: unlocking it is a 404, inside the contract. */
+const UNKNOWN_LOCK = '00000000-0000-7000-8000-000000000000';
+
+function bodyOf(kind: ExchangeKind, deviceId: string, org: ChaosOrg, options: LoadOptions): Record<string, unknown> {
   switch (kind) {
+    case 'policy':
+      return { leaseTtlSeconds: options.random() < 0.5 ? null : 3600 };
+    case 'lock':
+      return { selector: { deviceId }, reason: 'chaos' };
+    case 'unlock': {
+      const placed = options.log.acknowledged('lock').filter((exchange) => exchange.orgId === org.orgId);
+      return { lockId: placed.length > 0 ? placed[Math.floor(options.random() * placed.length)]!.answer.lockId : UNKNOWN_LOCK };
+    }
     case 'limits':
       return { limit: 1 + Math.floor(options.random() * (options.maxCap ?? 6)) };
     case 'suspend':
