@@ -11,12 +11,13 @@ import { useJsonBodiesOnly } from './http/json-body-parser';
 import { registerSecurityPlugins } from './http/security-plugins';
 import { createValidateHandler, documentValidateRoute, registerValidateRoute } from './http/validate.route';
 import { ValidateFastPath } from './http/validate.fast-path';
+import { createHeartbeatHandler, documentHeartbeatRoute, HEARTBEAT_PATH, registerHeartbeatRoute } from './http/heartbeat.route';
 import { answerClientError, answerFrameworkError } from './http/protocol-errors';
 import { PinoNestLogger } from './observability/pino-logger';
 
 /**
  * Builds the control plane (not yet listening): Fastify adapter with the body limit, the
- * OpenAPI page at /docs, and `POST validate` answered ahead of Fastify (ValidateFastPath).
+ * OpenAPI page at /docs, and `POST validate` and `POST heartbeat` answered ahead of Fastify (ValidateFastPath).
  * Used by main.ts and by the e2e suites.
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
@@ -41,6 +42,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const validate = createValidateHandler(app);
   registerValidateRoute(app, validate);
   fastPath.attach(validate);
+  const heartbeat = createHeartbeatHandler(app);
+  registerHeartbeatRoute(app, heartbeat);
+  fastPath.attach(heartbeat, HEARTBEAT_PATH);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -52,6 +56,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       .build(),
   );
   documentValidateRoute(document);
+  documentHeartbeatRoute(document);
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document));
   if (options.config.natsUrl) {
     app.connectMicroservice<MicroserviceOptions>(

@@ -1,18 +1,18 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
+import { RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { WardenError } from '@warden/domain';
-import { hashKey, IdSource, RegistrationService, ValidationService } from '@warden/enforcement';
+import { hashKey, HeartbeatService, IdSource, RegistrationService, ValidationService } from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { ZodType } from 'zod';
-import { registerEnvelope, validateEnvelope } from '../http/envelopes';
+import { heartbeatEnvelope, registerEnvelope, validateEnvelope } from '../http/envelopes';
 import { RequestValidationError, toHttpError } from '../http/error-body';
 import { RegisterAllowance } from '../http/register-allowance';
 import { INVALID_JSON } from './raw-json.serdes';
-import { rpcRegisterSchema, rpcValidateSchema } from './nats-rpc.schemas';
+import { rpcHeartbeatSchema, rpcRegisterSchema, rpcValidateSchema } from './nats-rpc.schemas';
 
 /**
- * Validate and register over NATS request/reply, on the same decision and decision-record
+ * Validate, heartbeat and register over NATS request/reply, on the same decision and decision-record
  * path as HTTP. Answers are the HTTP bodies; errors are the HTTP error bodies with an
  * added `httpStatus`. A handler never throws: a bad request gets an error reply. Register
  * counts against the key's registration allowance (429 `rate_limited` beyond it).
@@ -25,6 +25,7 @@ export class NatsRpcController {
     private readonly registration: RegistrationService,
     private readonly ids: IdSource,
     private readonly allowance: RegisterAllowance,
+    private readonly heartbeats: HeartbeatService,
   ) {}
 
   @MessagePattern(RPC_VALIDATE_SUBJECT)
@@ -32,6 +33,15 @@ export class NatsRpcController {
     return this.answer(rpcValidateSchema, payload, async ({ key, deviceId }) => {
       const principal = this.authenticate(key);
       return validateEnvelope(deviceId, await this.validation.validate(principal, deviceId, this.ids.uuid()), principal.orgId);
+    });
+  }
+
+  /** The HTTP heartbeat's answer; an unknown, removed or expired device gets the 403 error reply (`error`: the code). */
+  @MessagePattern(RPC_HEARTBEAT_SUBJECT)
+  heartbeat(@Payload() payload: unknown) {
+    return this.answer(rpcHeartbeatSchema, payload, async ({ key, deviceId }) => {
+      const principal = this.authenticate(key);
+      return heartbeatEnvelope(deviceId, await this.heartbeats.heartbeat(principal, deviceId, this.ids.uuid()), principal.orgId);
     });
   }
 
