@@ -33,6 +33,7 @@ export class HeartbeatService {
     const refusal = NO_LEASE_MESSAGES[code];
     if (refusal !== undefined) throw new WardenError('refused', code, refusal, { deviceId, request_id: requestId });
     const lease = this.tracker.lease(principal.orgId, deviceId);
-    return { ...result, expiresAtMs: lease?.expiresAtMs ?? null };
+    const { verdict, position, leaseTtlSeconds } = result;
+    return { verdict, requestId, position, leaseTtlSeconds, expiresAtMs: lease === undefined ? null : lease.expiresAtMs };
   }
 }
