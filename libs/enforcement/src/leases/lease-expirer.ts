@@ -74,7 +74,11 @@ export class LeaseExpirer {
     const due = this.tracker.takeDue(this.now());
     if (due.length === 0) return 0;
     try {
-      if (!(await this.feed.caughtUp(this.options.caughtUpTimeoutMs))) return 0;
+      if (!(await this.feed.caughtUp(this.options.caughtUpTimeoutMs))) {
+        // Not knowing every replica's signs of life, expire nothing (a live device must never be expired by mistake).
+        if (this.feed.failed) this.onError(this.feed.failed);
+        return 0;
+      }
       const now = this.now();
       const lapsedByOrg = new Map<string, LeaseEntry[]>();
       for (const entry of due) {
