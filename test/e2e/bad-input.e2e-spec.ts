@@ -14,6 +14,8 @@ interface BadRequest {
 
 const register = '/api/v1/devices/register';
 const validate = '/api/v1/devices/validate';
+const heartbeat = '/api/v1/devices/heartbeat';
+const policy = '/api/v1/org/policy';
 
 const CASES: readonly BadRequest[] = [
   { name: 'malformed JSON', path: register, body: '{"deviceId": "a"', status: 400, error: 'invalid_json' },
@@ -44,6 +46,15 @@ const CASES: readonly BadRequest[] = [
   { name: 'a missing key', path: validate, body: '{"deviceId":"a"}', key: 'none', status: 401, error: 'missing_key' },
   { name: 'an unknown key', path: validate, body: '{"deviceId":"a"}', key: 'unknown', status: 401, error: 'invalid_key' },
   { name: 'a huge key', path: validate, body: '{"deviceId":"a"}', key: 'huge', status: 401, error: 'invalid_key' },
+  { name: 'a malformed heartbeat', path: heartbeat, body: '{"deviceId":', status: 400, error: 'invalid_json' },
+  { name: 'a heartbeat without deviceId', path: heartbeat, body: '{}', status: 400, error: 'invalid_request' },
+  { name: 'a heartbeat with an unknown field', path: heartbeat, body: '{"deviceId":"a","expiresAt":"2099-01-01T00:00:00Z"}', status: 400, error: 'invalid_request' },
+  { name: 'a text/plain heartbeat', path: heartbeat, body: 'deviceId=a', contentType: 'text/plain', status: 415, error: 'unsupported_media_type' },
+  { name: 'a heartbeat without a key', path: heartbeat, body: '{"deviceId":"a"}', key: 'none', status: 401, error: 'missing_key' },
+  { name: 'a lease TTL of the wrong type', path: policy, body: '{"leaseTtlSeconds":"30"}', status: 400, error: 'invalid_request' },
+  { name: 'a lease TTL below the minimum', path: policy, body: '{"leaseTtlSeconds":4}', status: 400, error: 'invalid_lease_ttl' },
+  { name: 'a lease TTL above the maximum', path: policy, body: '{"leaseTtlSeconds":86401}', status: 400, error: 'invalid_lease_ttl' },
+  { name: 'a policy without a TTL', path: policy, body: '{}', status: 400, error: 'invalid_request' },
   { name: 'an unknown route', path: '/api/v1/devices/explode', body: '{}', status: 404, error: 'not_found' },
   { name: 'a path trick', method: 'GET', path: '/api/v1/devices/../../etc/passwd', status: 404, error: 'not_found' },
 ];

@@ -32,6 +32,8 @@ interface FuzzCase {
 
 /** The register refusals that are on the record (a decision record, 403 with the register envelope). */
 const RECORDED_REGISTER_REFUSALS = new Set(['limit_reached', 'revoked', 'suspended']);
+/** A heartbeat of a device without a lease: 403 with the decision code, on the record like any decision. */
+const HEARTBEAT_REFUSALS = new Set(['DEVICE_NOT_REGISTERED', 'LEASE_EXPIRED']);
 
 describe('hostile HTTP input', () => {
   let cp: RunningControlPlane;
@@ -117,14 +119,18 @@ describe('hostile HTTP input', () => {
   /**
    * What a request may write. Refused requests write nothing, except the refusals that are on
    * the record: a register refused at the cap / revoked / suspended writes exactly its decision
-   * record. A validate that decided writes exactly its decision record. Other successful
-   * commands write control events only, never decision records.
+   * record. A validate or heartbeat that decided writes exactly its decision record, and so
+   * does a heartbeat refused for a device without a lease (403 with the decision code). Other
+   * successful commands write control events only, never decision records.
    */
   function checkLedgerWrites(endpoint: Endpoint, fuzz: FuzzCase, response: RawResponse, appended: RecordedEvent[], context: string): void {
     const decisions = appended.filter((event) => event.type === 'PermissionDecided');
-    // Either form decides and records: a case generated for POST validate may go out as a GET
-    // with a query string (seed -1884348368 did), and the legacy GET validate answers it.
-    const isValidate = endpoint.path === '/api/v1/devices/validate' && (fuzz.method === 'POST' || fuzz.method === 'GET');
+    const action = endpoint.path === '/api/v1/devices/heartbeat' ? 'heartbeat' : 'validate';
+    // Either form of validate decides and records: a case generated for POST validate may go out
+    // as a GET with a query string (seed -1884348368 did), and the legacy GET validate answers it.
+    const isValidate =
+      (endpoint.path === '/api/v1/devices/validate' && (fuzz.method === 'POST' || fuzz.method === 'GET')) ||
+      (action === 'heartbeat' && fuzz.method === endpoint.method);
     const fail = (rule: string) => {
       throw new Error(`${rule}; appended ${appended.map((event) => `${event.streamId}/${event.type}`).join(', ') || 'nothing'}: ${context}`);
     };
@@ -136,20 +142,23 @@ describe('hostile HTTP input', () => {
       }
       return;
     }
-    if (response.status >= 400) {
+    const heartbeatRefusal = action === 'heartbeat' && isValidate && response.status === 403 && HEARTBEAT_REFUSALS.has(errorCode(response) ?? '');
+    if (response.status >= 400 && !heartbeatRefusal) {
       if (appended.length > 0) fail('a refused request wrote to the ledger');
       return;
     }
-    if (isValidate && response.status === 200) {
-      const body = JSON.parse(response.text) as { request_id: string; allowed: boolean; code: string };
+    if (isValidate) {
+      const body = JSON.parse(response.text) as { request_id: string; allowed?: boolean; code?: string; error?: string };
       if (body.code === 'LEDGER_UNAVAILABLE') return;
+      const allowed = body.allowed ?? false;
+      const code = body.code ?? body.error;
       const record = decisions[0]?.data as { action?: string; allowed?: boolean; code?: string } | undefined;
-      if (appended.length !== 1 || decisions[0]?.eventId !== body.request_id || record?.action !== 'validate' || record.allowed !== body.allowed || record.code !== body.code) {
-        fail('a validation must write exactly its own decision record');
+      if (appended.length !== 1 || decisions[0]?.eventId !== body.request_id || record?.action !== action || record.allowed !== allowed || record.code !== code) {
+        fail(`a ${action} must write exactly its own decision record`);
       }
       return;
     }
-    if (decisions.length > 0) fail('only validate and refused registrations write decision records');
+    if (decisions.length > 0) fail('only validate, heartbeat and refused registrations write decision records');
     if (fuzz.method === 'GET' || fuzz.method === 'HEAD') {
       if (appended.length > 0) fail('a read wrote to the ledger');
     }

@@ -5,7 +5,11 @@ import {
   ConsistencyWaits,
   DecisionRecorder,
   EnforcementMetrics,
+  HeartbeatService,
   IdSource,
+  LeaseExpirer,
+  LivenessFeed,
+  LivenessTracker,
   OrgCommandService,
   RandomIdSource,
   RegistrationService,
@@ -96,10 +100,27 @@ export class AppModule {
         useFactory: (l: EventLedger, p: PermissionProjection, i: IdSource, m: EnforcementMetrics) => new OrgCommandService(l, p, i, m),
         inject: [EventLedger, PermissionProjection, IdSource, EnforcementMetrics],
       },
+      { provide: LivenessTracker, useValue: new LivenessTracker() },
       {
         provide: ValidationService,
-        useFactory: (p: PermissionProjection, r: DecisionRecorder, c: Clock, m: EnforcementMetrics) => new ValidationService(p, r, c, m),
-        inject: [PermissionProjection, DecisionRecorder, Clock, EnforcementMetrics],
+        useFactory: (p: PermissionProjection, r: DecisionRecorder, c: Clock, m: EnforcementMetrics, t: LivenessTracker) => new ValidationService(p, r, c, m, t),
+        inject: [PermissionProjection, DecisionRecorder, Clock, EnforcementMetrics, LivenessTracker],
+      },
+      {
+        provide: LivenessFeed,
+        useFactory: (l: EventLedger, p: PermissionProjection, t: LivenessTracker, c: Clock) => new LivenessFeed(l, p, t, c, decisionsStream(options.identity.nodeId)),
+        inject: [EventLedger, PermissionProjection, LivenessTracker, Clock],
+      },
+      {
+        provide: LeaseExpirer,
+        useFactory: (t: LivenessTracker, f: LivenessFeed, o: OrgCommandService, c: Clock, i: IdSource) =>
+          new LeaseExpirer(t, f, o, c, i, { intervalMs: config.leaseCheckMs }, (error) => options.logger.warn({ err: error }, 'lease expiry failed; retrying')),
+        inject: [LivenessTracker, LivenessFeed, OrgCommandService, Clock, IdSource],
+      },
+      {
+        provide: HeartbeatService,
+        useFactory: (v: ValidationService, t: LivenessTracker) => new HeartbeatService(v, t),
+        inject: [ValidationService, LivenessTracker],
       },
       {
         provide: ValidateRequestHandler,

@@ -12,12 +12,13 @@ import { registerSecurityPlugins } from './http/security-plugins';
 import { documentValidateRoute, registerValidateRoute } from './http/validate.route';
 import { ValidateRequestHandler } from './http/validate-request.handler';
 import { ValidateFastPath } from './http/validate.fast-path';
+import { createHeartbeatHandler, documentHeartbeatRoute, HEARTBEAT_PATH, registerHeartbeatRoute } from './http/heartbeat.route';
 import { answerClientError, answerFrameworkError } from './http/protocol-errors';
 import { PinoNestLogger } from './observability/pino-logger';
 
 /**
  * Builds the control plane (not yet listening): Fastify adapter with the body limit, the
- * OpenAPI page at /docs, and `POST validate` answered ahead of Fastify (ValidateFastPath).
+ * OpenAPI page at /docs, and `POST validate` and `POST heartbeat` answered ahead of Fastify (ValidateFastPath).
  * Used by main.ts and by the e2e suites.
  */
 export async function createApp(options: AppModuleOptions): Promise<NestFastifyApplication> {
@@ -42,6 +43,9 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   const validate = app.get(ValidateRequestHandler).handle;
   registerValidateRoute(app, validate);
   fastPath.attach(validate);
+  const heartbeat = createHeartbeatHandler(app);
+  registerHeartbeatRoute(app, heartbeat);
+  fastPath.attach(heartbeat, HEARTBEAT_PATH);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -53,6 +57,7 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
       .build(),
   );
   documentValidateRoute(document);
+  documentHeartbeatRoute(document);
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document));
   if (options.config.natsUrl) {
     app.connectMicroservice<MicroserviceOptions>(

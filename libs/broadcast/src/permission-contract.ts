@@ -9,6 +9,7 @@ export {
   HEARTBEAT_SUBJECT,
   RPC_VALIDATE_SUBJECT,
   RPC_REGISTER_SUBJECT,
+  RPC_HEARTBEAT_SUBJECT,
   subjectToken,
   deviceSubject,
   orgSubject,

@@ -10,3 +10,7 @@ export * from './org-command.service';
 export * from './validation.service';
 export * from './registration.service';
 export * from './command-stamp';
+export * from './leases/liveness-tracker';
+export * from './leases/liveness-feed';
+export * from './leases/lease-expirer';
+export * from './leases/heartbeat.service';

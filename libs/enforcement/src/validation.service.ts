@@ -3,6 +3,7 @@ import type { KeyPrincipal, PermissionProjection } from '@warden/projection';
 import type { Clock } from './clock.port';
 import type { DecisionRecorder } from './decision-recorder';
 import { EnforcementMetrics, NoopEnforcementMetrics } from './enforcement-metrics.port';
+import type { LivenessTracker } from './leases/liveness-tracker';
 
 export interface ValidationResult {
   readonly verdict: Verdict;
@@ -10,6 +11,8 @@ export interface ValidationResult {
   readonly requestId: string;
   /** Projection position the decision was made at (a consistency token), or undefined for an empty ledger. */
   readonly position: bigint | undefined;
+  /** The org's lease TTL when it has leases on, else null. */
+  readonly leaseTtlSeconds: number | null;
 }
 
 /**
@@ -23,6 +26,8 @@ export class ValidationService {
     private readonly recorder: DecisionRecorder,
     private readonly clock: Clock,
     private readonly metrics: EnforcementMetrics = new NoopEnforcementMetrics(),
+    /** Told of every recorded decision: a validation is a sign of life of its device. */
+    private readonly liveness?: LivenessTracker,
   ) {}
 
   /**
@@ -35,13 +40,29 @@ export class ValidationService {
    * position.
    */
   async validate(principal: KeyPrincipal, deviceId: string, requestId: string): Promise<ValidationResult> {
+    return this.decide(principal, deviceId, requestId, 'validate');
+  }
+
+  /**
+   * A heartbeat: decided and recorded exactly like a validation (action `heartbeat`), so it
+   * costs what a validation costs and renews the device's lease the same way. What to answer
+   * a device that is not registered or expired is the caller's (see HeartbeatService).
+   */
+  heartbeat(principal: KeyPrincipal, deviceId: string, requestId: string): Promise<ValidationResult> {
+    return this.decide(principal, deviceId, requestId, 'heartbeat');
+  }
+
+  private async decide(principal: KeyPrincipal, deviceId: string, requestId: string, action: DecisionAction): Promise<ValidationResult> {
     const position = this.projection.position;
-    if (this.projection.failed) return this.answer(LEDGER_UNAVAILABLE_VERDICT, requestId, position);
+    if (this.projection.failed) return this.answer(LEDGER_UNAVAILABLE_VERDICT, requestId, position, null);
     const state = this.projection.org(principal.orgId);
     const decidedAt = this.clock.now();
-    const verdict = decideValidation(state, deviceId, Date.parse(decidedAt));
-    const recorded = await this.record(principal, deviceId, requestId, 'validate', verdict, state?.revision ?? -1, decidedAt);
-    return this.answer(recorded ? verdict : LEDGER_UNAVAILABLE_VERDICT, requestId, position);
+    const decidedAtMs = Date.parse(decidedAt);
+    const verdict = decideValidation(state, deviceId, decidedAtMs);
+    const recorded = await this.record(principal, deviceId, requestId, action, verdict, state?.revision ?? -1, decidedAt);
+    // Renewed only once the record is durable: what this node knows is what the ledger holds.
+    if (recorded) this.liveness?.seen(principal.orgId, deviceId, decidedAtMs, verdict.code);
+    return this.answer(recorded ? verdict : LEDGER_UNAVAILABLE_VERDICT, requestId, position, state?.leaseTtlSeconds ?? null);
   }
 
   /** Records a decision; resolves false when the ledger could not take it. */
@@ -75,8 +96,8 @@ export class ValidationService {
     }
   }
 
-  private answer(verdict: Verdict, requestId: string, position: bigint | undefined): ValidationResult {
+  private answer(verdict: Verdict, requestId: string, position: bigint | undefined, leaseTtlSeconds: number | null): ValidationResult {
     this.metrics.decisionMade(verdict.code);
-    return { verdict, requestId, position };
+    return { verdict, requestId, position, leaseTtlSeconds };
   }
 }

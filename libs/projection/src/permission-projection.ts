@@ -40,8 +40,15 @@ export interface ProjectionState {
   readonly lastEventIds: ReadonlyMap<string, string>;
 }
 
+/**
+ * Told of each org event right after it was folded, with the org's state after it (live: read
+ * it now). Runs inside `apply`, in ledger order: it must be quick and must not throw.
+ */
+export type OrgEventObserver = (event: OrgEvent, state: OrgState, recorded: RecordedEvent) => void;
+
 export class PermissionProjection {
   private readonly orgs = new Map<string, OrgState>();
+  private readonly observers: OrgEventObserver[] = [];
   private readonly keysByHash = new Map<string, KeyPrincipal>();
   private readonly lastHash = new Map<string, string>();
   private readonly lastEventIds = new Map<string, string>();
@@ -78,6 +85,18 @@ export class PermissionProjection {
 
   authenticate(keyHash: string): KeyPrincipal | undefined {
     return this.keysByHash.get(keyHash);
+  }
+
+  /**
+   * Follows the org events folded from now on (not those already folded: read `org()` for
+   * them, in the same synchronous turn, so nothing falls in between). Returns the unsubscribe.
+   */
+  observe(observer: OrgEventObserver): () => void {
+    this.observers.push(observer);
+    return () => {
+      const at = this.observers.indexOf(observer);
+      if (at >= 0) this.observers.splice(at, 1);
+    };
   }
 
   /** Marks the projection as failed (its feed stopped): waiters are rejected, callers fail closed. */
@@ -164,10 +183,11 @@ export class PermissionProjection {
       state = initialOrgState(orgId);
       this.orgs.set(orgId, state);
     }
-    foldRecordedOrgEvent(state, recorded, (event, evolve) => {
-      this.indexKeys(event);
+    const event = foldRecordedOrgEvent(state, recorded, (folded, evolve) => {
+      this.indexKeys(folded);
       evolve();
     });
+    if (event) for (const observer of this.observers) observer(event, state, recorded);
   }
 
   private indexKeys(event: OrgEvent): void {

@@ -19,6 +19,10 @@ async function seedOrg(ledger: EventLedger, orgId: string, devices: number): Pro
   ];
   for (let d = 0; d < devices; d++) events.push(event('DeviceRegistered', { orgId, at, deviceId: `d${d}`, labels: d % 2 ? { team: 'x' } : {} }));
   events.push(event('DeviceRevoked', { orgId, at, deviceId: 'd1', reason: 'stolen', actor: 'op' }));
+  events.push(event('OrgPolicySet', { orgId, at, leaseTtlSeconds: 30, actor: 'op' }));
+  events.push(event('DeviceLeaseExpired', { orgId, at, deviceId: 'd2', lastSeenAt: at, ttlSeconds: 30 }));
+  events.push(event('LockPlaced', { orgId, at, lockId: 'l1', selector: { labels: { team: 'x' } }, reason: 'incident', expiresAt: null, actor: 'op' }));
+  events.push(event('LockPlaced', { orgId, at, lockId: 'l2', selector: { deviceId: 'd0' }, reason: 'timed', expiresAt: '2030-01-02T00:00:00.000Z', actor: 'op' }));
   events.push(event('OrgKeyRevoked', { orgId, at, keyId: `${orgId}-r` }));
   events.push(event('OrgSuspended', { orgId, at, reason: 'audit', actor: 'op' }));
   await ledger.append(orgStream(orgId), events, { expectedRevision: 'any' });

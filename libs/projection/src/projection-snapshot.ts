@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { decodeOrgState, encodeOrgState, type EncodedOrgState } from './org-state.codec';
 import type { ProjectionState } from './permission-projection';
 
-const FORMAT = 'warden-projection-snapshot/2';
+/** /3: org lease policy, locks and expired devices (a /2 file is refused: the node replays the ledger once). */
+const FORMAT = 'warden-projection-snapshot/3';
 
 /**
  * A snapshot is text: a JSON header line (format, position, the last event folded, the

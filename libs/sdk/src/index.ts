@@ -19,6 +19,7 @@ export {
   type RegisterStatus,
   type RegisterResponse,
   type ValidateResponse,
+  type HeartbeatResponse,
   type WardenResponse,
 } from './warden-api.types';
 export * from './permission-contract';

@@ -1,3 +1,4 @@
+import type { LeaseHeartbeat } from './lease-heartbeat';
 import type { PermissionGate, PermissionWatch } from './permission-gate';
 import { ExecutionDenied, LeaseClosed, SdkDenialCode } from './sdk.errors';
 import type { WardenClient } from './warden-client';
@@ -13,14 +14,18 @@ export interface LeaseParts {
   readonly transport: WatchTransport;
   readonly gate: PermissionGate;
   readonly watch: PermissionWatch;
+  /** Heartbeats while the org has leases on; stopped when the lease ends. */
+  readonly heartbeat: LeaseHeartbeat;
 }
 
 /**
  * Permission to work, held while the control plane keeps allowing it. `signal` fires once and
  * for good when a deny is pushed (reason: {@link ExecutionDenied} with the decision code), when
  * the control plane has been silent longer than `maxStalenessMs` (reason: `ControlPlaneStale`),
- * when a `guard` validation is denied, or when the lease is closed (reason: {@link LeaseClosed}).
- * Once it has fired the lease stops watching and releases its connection.
+ * when a `guard` validation or a heartbeat is denied (a lapsed lease: LEASE_EXPIRED), or when
+ * the lease is closed (reason: {@link LeaseClosed}). While the org has leases on it heartbeats
+ * by itself at a third of the TTL. Once it has fired the lease stops watching and
+ * heartbeating and releases its connection.
  */
 export class Lease {
   readonly deviceId: string;
@@ -30,6 +35,7 @@ export class Lease {
   private readonly client: WardenClient;
   private readonly gate: PermissionGate;
   private readonly watch: PermissionWatch;
+  private readonly heartbeat: LeaseHeartbeat;
   private closing: Promise<void> | undefined;
 
   /** Use `startLease` or `WardenClient.start`: a lease exists only after startup enforcement passed. */
@@ -40,6 +46,8 @@ export class Lease {
     this.client = parts.client;
     this.gate = parts.gate;
     this.watch = parts.watch;
+    this.heartbeat = parts.heartbeat;
+    this.gate.onEnd(() => this.heartbeat.stop());
     // Released on a later turn of the event loop, not inside the abort: the abort itself (and
     // whatever else the same I/O turn delivers) stays fast.
     this.gate.onEnd(() => void setImmediate(() => void this.release()));
@@ -77,6 +85,8 @@ export class Lease {
     let code: string;
     try {
       const verdict = await this.client.validate(this.deviceId);
+      // The answer says whether the org has leases on (now): heartbeat accordingly.
+      if (!this.gate.signal.aborted) this.heartbeat.setTtl(verdict.leaseTtlSeconds);
       allowed = verdict.allowed === true;
       code = typeof verdict.code === 'string' && verdict.code !== '' ? verdict.code : 'DENIED';
     } catch (error) {

@@ -8,7 +8,7 @@
  *   warden.perm.<org>.device.<device>   effective permission of one device (JetStream, last per subject)
  *   warden.perm.<org>.org               org-level state: suspended or not (JetStream, last per subject)
  *   warden.heartbeat                    control-plane liveness (core NATS)
- *   warden.rpc.validate / .register     request/reply for runtimes that speak NATS
+ *   warden.rpc.validate / .register / .heartbeat   request/reply for runtimes that speak NATS
  */
 
 /** JetStream stream holding the last permission message per subject. */
@@ -18,6 +18,7 @@ export const PERMISSION_SUBJECTS_WILDCARD = `${PERMISSION_SUBJECT_ROOT}.>`;
 export const HEARTBEAT_SUBJECT = 'warden.heartbeat';
 export const RPC_VALIDATE_SUBJECT = 'warden.rpc.validate';
 export const RPC_REGISTER_SUBJECT = 'warden.rpc.register';
+export const RPC_HEARTBEAT_SUBJECT = 'warden.rpc.heartbeat';
 
 /** Encodes an id as one NATS subject token: base64url of its UTF-8 bytes (no `.`, `*`, `>` or spaces). */
 export function subjectToken(id: string): string {

@@ -1,4 +1,5 @@
 import { Lease, type WatchTransport } from './lease';
+import { LeaseHeartbeat } from './lease-heartbeat';
 import { watchOverNats } from './nats-permission-watch';
 import { PermissionGate, type PermissionWatch } from './permission-gate';
 import { parsePosition } from './permission-messages';
@@ -30,7 +31,8 @@ const REFUSAL_CODES: Readonly<Record<string, string>> = {
 
 /**
  * Register. Validate. Work. Registers the device, validates it, and starts watching its
- * permission; answers a {@link Lease} only when all of that succeeded. Startup enforcement is
+ * permission (and heartbeating, when its org has leases on); answers a {@link Lease} only
+ * when all of that succeeded. Startup enforcement is
  * absolute: a refusal or a deny throws {@link ExecutionDenied} with the code, an unreachable
  * control plane or NATS throws `WardenUnavailableError`, an error answer `WardenApiError`.
  * Nothing is retried into a degraded mode.
@@ -62,7 +64,10 @@ export async function startLease(client: WardenClient, options: LeaseOptions): P
     gate.end(new LeaseClosed());
     throw error;
   }
-  const lease = new Lease({ client, deviceId, orgId, transport, gate, watch });
+  const heartbeat = new LeaseHeartbeat(client, deviceId, (denied) => gate.end(denied));
+  const lease = new Lease({ client, deviceId, orgId, transport, gate, watch, heartbeat });
+  // Leases on: the validate answer carries the org's TTL; heartbeats go at a third of it.
+  if (!lease.reason) heartbeat.setTtl(verdict.leaseTtlSeconds);
   const early = lease.reason;
   if (early) {
     await lease.close();

@@ -22,6 +22,8 @@ export interface RegisterResponse {
   readonly devicesUsed?: number;
   readonly remaining?: number;
   readonly overLimit?: boolean;
+  /** The org's lease TTL in seconds, present only when the org has leases on. */
+  readonly leaseTtlSeconds?: number;
   readonly [field: string]: unknown;
 }
 
@@ -37,6 +39,26 @@ export interface ValidateResponse {
   readonly position: string;
   /** The caller's org; needed to build the NATS permission subjects. */
   readonly orgId?: string;
+  /** The org's lease TTL in seconds, present only when the org has leases on: heartbeat at a third of it. */
+  readonly leaseTtlSeconds?: number;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * Answer of `POST devices/heartbeat`: the device's current verdict (liveness is not
+ * permission) and when its lease lapses. An unknown, removed or expired device is answered
+ * 403 with the code in `error` (thrown as WardenApiError).
+ */
+export interface HeartbeatResponse {
+  readonly status: string;
+  readonly deviceId: string;
+  /** ISO time the lease lapses without another sign of life; null when the org has leases off. */
+  readonly expiresAt: string | null;
+  readonly leaseTtlSeconds: number | null;
+  readonly allowed: boolean;
+  readonly code: string;
+  readonly request_id: string;
+  readonly position: string;
   readonly [field: string]: unknown;
 }
 

@@ -1,7 +1,7 @@
 import { WardenApiError, WardenConfigError, WardenProtocolError, WardenUnavailableError } from './sdk.errors';
 import type { Lease } from './lease';
 import { startLease, type LeaseOptions } from './start-lease';
-import type { DeviceLabels, RegisterResponse, ValidateResponse, WardenResponse } from './warden-api.types';
+import type { DeviceLabels, HeartbeatResponse, RegisterResponse, ValidateResponse, WardenResponse } from './warden-api.types';
 
 /** Options of a {@link WardenClient}. */
 export interface WardenClientOptions {
@@ -69,6 +69,14 @@ export class WardenClient {
   /** Asks for a decision. `allowed: false` is an answer (HTTP 200), not an error. */
   validate(deviceId: string): Promise<ValidateResponse> {
     return this.request<ValidateResponse>('POST', 'devices/validate', { deviceId });
+  }
+
+  /**
+   * A sign of life: renews the device's lease (orgs with leases on) and answers its verdict. An
+   * unknown, removed or expired device throws WardenApiError (403, `code` DEVICE_NOT_REGISTERED or LEASE_EXPIRED).
+   */
+  heartbeat(deviceId: string): Promise<HeartbeatResponse> {
+    return this.request<HeartbeatResponse>('POST', 'devices/heartbeat', { deviceId });
   }
 
   /** Every device of the org (admin key). */

@@ -1,4 +1,4 @@
-import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
+import { RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { ConsistencyWaits } from '@warden/enforcement';
 import { NatsServerProcess } from '@warden/testing';
 import { connect, type NatsConnection } from 'nats';
@@ -46,6 +46,39 @@ describe('NATS request/reply', () => {
     await request(RPC_REGISTER_SUBJECT, { key: orgKey, deviceId: 'n-2' });
     await new WardenHttp(cp.url).withKey(orgKey).post('/api/v1/devices/revoke', { deviceId: 'n-2' });
     expect(await request(RPC_VALIDATE_SUBJECT, { key: orgKey, deviceId: 'n-2' })).toMatchObject({ allowed: false, code: 'DEVICE_REVOKED' });
+  });
+
+  describe('heartbeat', () => {
+    it('renews the lease and answers as over HTTP, recorded as a heartbeat decision', async () => {
+      const { orgKey: leaseKey, orgId } = await createOrg(new WardenHttp(cp.url), ADMIN_TOKEN);
+      await new WardenHttp(cp.url).withKey(leaseKey).post('/api/v1/org/policy', { leaseTtlSeconds: 30 });
+      await request(RPC_REGISTER_SUBJECT, { key: leaseKey, deviceId: 'hb-n' });
+
+      const answer = await request(RPC_HEARTBEAT_SUBJECT, { key: leaseKey, deviceId: 'hb-n' });
+
+      expect(answer).toMatchObject({ status: 'ok', handler: 'devices/heartbeat', orgId, deviceId: 'hb-n', allowed: true, code: 'ALLOW', leaseTtlSeconds: 30 });
+      const record = (await cp.decisions()).find((event) => event.eventId === answer.request_id)!;
+      expect(record.data).toMatchObject({ action: 'heartbeat', deviceId: 'hb-n' });
+      expect(answer.expiresAt).toBe(new Date(Date.parse((record.data as { decidedAt: string }).decidedAt) + 30_000).toISOString());
+    });
+
+    it('answers an unknown device with the 403 error reply carrying the code', async () => {
+      expect(await request(RPC_HEARTBEAT_SUBJECT, { key: orgKey, deviceId: 'nobody' })).toMatchObject({
+        status: 'error',
+        error: 'DEVICE_NOT_REGISTERED',
+        httpStatus: 403,
+      });
+    });
+
+    it.each([
+      ['malformed JSON', () => '{"key":', 'invalid_json', 400],
+      ['a missing deviceId', () => ({ key: orgKey }), 'invalid_request', 400],
+      ['an unknown key', () => ({ key: 'org_nope', deviceId: 'a' }), 'invalid_key', 401],
+    ])('answers %s with an error reply, writing nothing', async (_name, payload, error, httpStatus) => {
+      const before = await cp.ledger.headPosition();
+      expect(await request(RPC_HEARTBEAT_SUBJECT, payload())).toMatchObject({ status: 'error', error, httpStatus });
+      expect(await cp.ledger.headPosition()).toBe(before);
+    });
   });
 
   // The key is checked before the body, on NATS as on HTTP: bad bodies are sent with a good key.

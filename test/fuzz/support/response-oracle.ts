@@ -20,7 +20,10 @@ export function leaks(text: string): string | undefined {
   return path ? `an internal path (${path})` : undefined;
 }
 
-/** The stable error contract of the API: `{status:"error", error:<snake_case code>, message}`. */
+/**
+ * The stable error contract of the API: `{status:"error", error:<snake_case code>, message}`;
+ * a heartbeat refused for a device without a lease carries its decision code (LEASE_EXPIRED).
+ */
 export function errorShapeProblem(response: RawResponse): string | undefined {
   if (!response.contentType?.startsWith('application/json')) return `content-type ${response.contentType ?? '(none)'}`;
   let body: unknown;
@@ -31,7 +34,7 @@ export function errorShapeProblem(response: RawResponse): string | undefined {
   }
   const error = body as { status?: unknown; error?: unknown; message?: unknown };
   if (error?.status !== 'error') return 'no status:"error"';
-  if (typeof error.error !== 'string' || !/^[a-z][a-z0-9_]*$/.test(error.error)) return 'no snake_case error code';
+  if (typeof error.error !== 'string' || !/^([a-z][a-z0-9_]*|[A-Z][A-Z0-9_]*)$/.test(error.error)) return 'no snake_case error code (nor decision code)';
   if (typeof error.message !== 'string' || error.message.length === 0) return 'no message';
   return undefined;
 }

@@ -41,6 +41,8 @@ export const configSchema = z.object({
   WARDEN_REGISTER_RATE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** How often the projection snapshot is rewritten (it is also written at shutdown); 0: no snapshot at all. */
   WARDEN_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /** How often lapsed leases are looked for (orgs with leases on only). */
+  WARDEN_LEASE_CHECK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
 });
 
@@ -81,6 +83,8 @@ export interface WardenConfig {
    * shutdown. 0 turns snapshots off (every start replays the ledger).
    */
   readonly snapshotIntervalMs: number;
+  /** How often the lease expirer looks for devices whose lease lapsed (a lapsed device is expired within this, plus the write). */
+  readonly leaseCheckMs: number;
 }
 
 /** A configuration error: its message names every bad variable. */
@@ -120,5 +124,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     watches: { maxPerKey: e.WARDEN_WATCH_MAX_PER_KEY, max: e.WARDEN_WATCH_MAX },
     registerRateLimit: { max: e.WARDEN_REGISTER_RATE_LIMIT, windowMs: e.WARDEN_REGISTER_RATE_WINDOW_MS },
     snapshotIntervalMs: e.WARDEN_SNAPSHOT_INTERVAL_MS,
+    leaseCheckMs: e.WARDEN_LEASE_CHECK_MS,
   };
 }

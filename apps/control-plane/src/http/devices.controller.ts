@@ -3,7 +3,16 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { deviceHistory } from '@warden/audit';
 import { decideValidation, OrgErrors, WardenError, type DeviceOutcome } from '@warden/domain';
 import { EventLedger } from '@warden/ledger';
-import { Clock, IdSource, OrgCommandService, RegistrationService, stampCommand, ValidationService, type UnstampedCommand } from '@warden/enforcement';
+import {
+  Clock,
+  IdSource,
+  LivenessTracker,
+  OrgCommandService,
+  RegistrationService,
+  stampCommand,
+  ValidationService,
+  type UnstampedCommand,
+} from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
 import { OrgKeyGuard } from './auth/org-key.guard';
@@ -26,6 +35,7 @@ export class DevicesController {
     private readonly ledger: EventLedger,
     private readonly ids: IdSource,
     private readonly clock: Clock,
+    private readonly liveness: LivenessTracker,
   ) {}
 
   @Post('register')
@@ -39,7 +49,7 @@ export class DevicesController {
     return answer;
   }
 
-  // POST validate, the hot path, is a direct Fastify route: see validate.route.ts.
+  // POST validate and POST heartbeat, the hot paths, are direct Fastify routes: see validate.route.ts, heartbeat.route.ts.
 
   @Get('validate')
   @ApiOperation({ summary: 'Legacy validate (MachineID GET form), with valid/revoked fields' })
@@ -55,7 +65,9 @@ export class DevicesController {
   list(@Principal() principal: KeyPrincipal) {
     const state = this.projection.org(principal.orgId)!;
     const now = Date.now();
-    const devices = [...state.devices.values()].map((device) => deviceView(device, decideValidation(state, device.deviceId, now).code));
+    const devices = [...state.devices.values()].map((device) =>
+      deviceView(device, decideValidation(state, device.deviceId, now).code, this.liveness.lease(principal.orgId, device.deviceId)),
+    );
     return { status: 'ok', handler: 'devices/list', orgId: principal.orgId, count: devices.length, devices, ...usageFields(state) };
   }
 

@@ -1,5 +1,5 @@
 import { DecisionCode, type DeviceOutcome, type DeviceState, type OrgState } from '@warden/domain';
-import type { CommandResult, ValidationResult } from '@warden/enforcement';
+import type { CommandResult, HeartbeatResult, LeaseView, ValidationResult } from '@warden/enforcement';
 
 /** Org usage fields shared by the MachineID-compatible envelopes. */
 export function usageFields(state: OrgState) {
@@ -31,7 +31,7 @@ const VERDICT_TEXT: Readonly<Record<DecisionCode, { status: string; reason: stri
 
 export function validateEnvelope(deviceId: string, result: ValidationResult, orgId: string) {
   const text = VERDICT_TEXT[result.verdict.code];
-  return {
+  const body = {
     orgId,
     allowed: result.verdict.allowed,
     code: result.verdict.code,
@@ -41,6 +41,24 @@ export function validateEnvelope(deviceId: string, result: ValidationResult, org
     deviceId,
     position: positionText(result.position),
     handler: 'devices/validate',
+  };
+  // Only orgs with leases on see the field: the SDK learns its heartbeat interval from it.
+  return result.leaseTtlSeconds === null ? body : { ...body, leaseTtlSeconds: result.leaseTtlSeconds };
+}
+
+/** The heartbeat answer (HTTP and NATS): the device's current verdict and when its lease lapses. */
+export function heartbeatEnvelope(deviceId: string, result: HeartbeatResult, orgId: string) {
+  return {
+    status: 'ok',
+    handler: 'devices/heartbeat',
+    orgId,
+    deviceId,
+    expiresAt: isoOrNull(result.expiresAtMs),
+    leaseTtlSeconds: result.leaseTtlSeconds,
+    allowed: result.verdict.allowed,
+    code: result.verdict.code,
+    request_id: result.requestId,
+    position: positionText(result.position),
   };
 }
 
@@ -52,7 +70,8 @@ export function legacyValidateEnvelope(deviceId: string, result: ValidationResul
   };
 }
 
-export function deviceView(device: DeviceState, verdictCode: DecisionCode) {
+/** A device in `devices/list`; `lease` is undefined when it holds none (leases off, or not active). */
+export function deviceView(device: DeviceState, verdictCode: DecisionCode, lease: LeaseView | undefined) {
   return {
     deviceId: device.deviceId,
     status: device.status,
@@ -62,7 +81,13 @@ export function deviceView(device: DeviceState, verdictCode: DecisionCode) {
     registeredAt: device.registeredAt,
     revokedAt: device.revokedAt ?? null,
     revokedReason: device.revokedReason ?? null,
+    lastSeenAt: isoOrNull(lease?.lastSeenMs),
+    leaseExpiresAt: isoOrNull(lease?.expiresAtMs),
   };
+}
+
+function isoOrNull(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
 }
 
 /** The register answer (HTTP and NATS) and the HTTP status it goes with. */
@@ -77,6 +102,7 @@ export function registerEnvelope(deviceId: string, result: CommandResult, reques
       orgId,
       position: positionText(result.position),
       ...usageFields(result.state),
+      ...(result.state.leaseTtlSeconds === null ? {} : { leaseTtlSeconds: result.state.leaseTtlSeconds }),
       ...(mapped.error ? { error: mapped.error, request_id: requestId } : {}),
     },
   };

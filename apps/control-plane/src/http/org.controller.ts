@@ -7,7 +7,7 @@ import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
 import { Principal } from './auth/principal';
 import { positionText, usageFields } from './envelopes';
-import { CreateOrgDto, IssueKeyDto, RevokeKeyDto, SetLimitsDto, SuspendOrgDto } from './org.schemas';
+import { CreateOrgDto, IssueKeyDto, RevokeKeyDto, SetLimitsDto, SetPolicyDto, SuspendOrgDto } from './org.schemas';
 
 /** Org lifecycle: creation (admin token), kill switch, limits and keys (admin-scoped org key). */
 @ApiTags('org')
@@ -67,6 +67,24 @@ export class OrgController {
     const data = { limit: body.limit, planTier: body.planTier as PlanTier | undefined };
     const result = await this.run(principal, { type: 'SetDeviceLimit', data });
     return { status: 'ok', handler: 'org/limits', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
+  }
+
+  @Post('policy')
+  @HttpCode(200)
+  @AdminKeyEndpoint()
+  @ApiOperation({
+    summary: 'Leases on (leaseTtlSeconds 5..86400) or off (null): a device that shows no sign of life for the TTL is expired and its seat released',
+  })
+  async setPolicy(@Principal() principal: KeyPrincipal, @Body() body: SetPolicyDto) {
+    const result = await this.run(principal, { type: 'SetLeasePolicy', data: { leaseTtlSeconds: body.leaseTtlSeconds } });
+    return {
+      status: 'ok',
+      handler: 'org/policy',
+      orgId: principal.orgId,
+      leaseTtlSeconds: result.state.leaseTtlSeconds,
+      position: positionText(result.position),
+      ...usageFields(result.state),
+    };
   }
 
   @Post('keys')

@@ -24,3 +24,8 @@ export class SetLimitsDto extends createZodDto(
 export class IssueKeyDto extends createZodDto(z.strictObject({ scope: z.enum(['runtime', 'admin']) })) {}
 
 export class RevokeKeyDto extends createZodDto(z.strictObject({ keyId: z.string().min(1).max(64) })) {}
+
+/** Leases on with a TTL in seconds, or off (null). The range is the domain's (400 `invalid_lease_ttl` outside it). */
+export class SetPolicyDto extends createZodDto(
+  z.strictObject({ leaseTtlSeconds: z.number({ error: 'leaseTtlSeconds must be a number of seconds or null' }).nullable() }),
+) {}

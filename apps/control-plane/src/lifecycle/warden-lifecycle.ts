@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DecisionRecorder } from '@warden/enforcement';
+import { DecisionRecorder, LeaseExpirer, LivenessFeed } from '@warden/enforcement';
 import { EventLedger, SqliteEventLedger } from '@warden/ledger';
 import { PermissionProjection, ProjectionRunner } from '@warden/projection';
 import type { Logger } from 'pino';
@@ -10,10 +10,10 @@ import { PINO_LOGGER } from './tokens';
 /**
  * Start-up and shut-down order: the projection catches up with the ledger before the HTTP
  * server takes requests (Nest runs onModuleInit before listen), starting from its snapshot
- * when there is a usable one, then permission push starts
- * (SSE relay; NATS in the background). On shutdown, after the server stopped taking
- * requests: push stops, the projection stops and is snapshotted, pending decision records are
- * flushed, then the ledger is closed.
+ * when there is a usable one, then the lease machinery (liveness feed, expirer timer), then
+ * permission push starts (SSE relay; NATS in the background). On shutdown, after the server
+ * stopped taking requests: the expirer and the liveness feed stop, push stops, the projection
+ * stops and is snapshotted, pending decision records are flushed, then the ledger is closed.
  */
 @Injectable()
 export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -24,6 +24,8 @@ export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly ledger: EventLedger,
     private readonly push: PermissionPush,
     private readonly snapshots: ProjectionSnapshots,
+    private readonly liveness: LivenessFeed,
+    private readonly expirer: LeaseExpirer,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -37,10 +39,15 @@ export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
       'projection caught up with the ledger',
     );
     this.snapshots.start();
+    // After the catch-up: every active device of an org with leases on gets a full TTL from now.
+    await this.liveness.start();
+    this.expirer.start();
     await this.push.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.expirer.stop();
+    await this.liveness.stop();
     await this.push.stop();
     await this.runner.stop();
     await this.snapshots.stop();

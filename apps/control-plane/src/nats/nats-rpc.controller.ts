@@ -1,12 +1,12 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
+import { RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { WardenError } from '@warden/domain';
-import { IdSource, RegistrationService } from '@warden/enforcement';
+import { HeartbeatService, IdSource, RegistrationService } from '@warden/enforcement';
 import { PermissionProjection } from '@warden/projection';
-import { presentedKeyHash, principalOfKeyHash } from '../auth/org-key.authenticator';
-import { RegisterDeviceDto } from '../http/devices.schemas';
-import { registerEnvelope } from '../http/envelopes';
+import { authenticateOrgKey, presentedKeyHash, principalOfKeyHash } from '../auth/org-key.authenticator';
+import { DeviceIdDto, RegisterDeviceDto } from '../http/devices.schemas';
+import { heartbeatEnvelope, registerEnvelope } from '../http/envelopes';
 import { RequestValidationError, toHttpError } from '../http/error-body';
 import { RegisterAllowance } from '../http/register-allowance';
 import { ValidateRequestHandler } from '../http/validate-request.handler';
@@ -19,16 +19,18 @@ interface RpcRequest {
 }
 
 /**
- * Validate and register over NATS request/reply, on the same path as HTTP: validate is the
+ * Validate, heartbeat and register over NATS request/reply, on the same path as HTTP: validate is the
  * HTTP validate handler itself (the same consistency-token wait, the same authenticator with
  * its length cap, the same schema, in the same order, so the same errors); register uses the
  * same authenticator and body schema, and counts against the key's registration allowance
  * (429 `rate_limited` beyond it). Answers are the HTTP bodies; errors are the HTTP error
  * bodies with an added `httpStatus`. A handler never throws: a bad request gets an error reply.
+ * Heartbeat is the HTTP heartbeat: the same authenticator, schema and answers.
  */
 @Controller()
 export class NatsRpcController {
   private readonly registerSchema = RegisterDeviceDto.schema;
+  private readonly heartbeatSchema = DeviceIdDto.schema;
 
   constructor(
     private readonly projection: PermissionProjection,
@@ -36,11 +38,24 @@ export class NatsRpcController {
     private readonly registration: RegistrationService,
     private readonly ids: IdSource,
     private readonly allowance: RegisterAllowance,
+    private readonly heartbeats: HeartbeatService,
   ) {}
 
   @MessagePattern(RPC_VALIDATE_SUBJECT)
   validate(@Payload() payload: unknown) {
     return this.answer(payload, ({ key, body }) => this.validateRequests.handle(key, body));
+  }
+
+  /** The HTTP heartbeat's answer; an unknown, removed or expired device gets the 403 error reply (`error`: the code). */
+  @MessagePattern(RPC_HEARTBEAT_SUBJECT)
+  heartbeat(@Payload() payload: unknown) {
+    return this.answer(payload, async ({ key, body }) => {
+      const principal = authenticateOrgKey(this.projection, key);
+      const parsed = this.heartbeatSchema.safeParse(body);
+      if (!parsed.success) throw new RequestValidationError(parsed.error);
+      const { deviceId } = parsed.data;
+      return heartbeatEnvelope(deviceId, await this.heartbeats.heartbeat(principal, deviceId, this.ids.uuid()), principal.orgId);
+    });
   }
 
   @MessagePattern(RPC_REGISTER_SUBJECT)

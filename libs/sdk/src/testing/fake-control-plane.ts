@@ -36,6 +36,7 @@ export class FakeControlPlane {
   private readonly streams = new Set<ServerResponse>();
   private readonly hanging = new Set<ServerResponse>();
   private connectionWaiters: Array<() => void> = [];
+  private requestWaiters: Array<{ path: string; count: number; resolve: () => void }> = [];
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private beats = 0;
   private beatWaiters: Array<{ count: number; resolve: () => void }> = [];
@@ -60,6 +61,12 @@ export class FakeControlPlane {
   /** Number of requests made to `path` (e.g. `/api/v1/devices/validate`). */
   count(path: string): number {
     return this.requests.filter((request) => request.path === path).length;
+  }
+
+  /** Resolves once `count` requests in all have been made to `path` (at once if they have). */
+  requestsTo(path: string, count: number): Promise<void> {
+    if (this.count(path) >= count) return Promise.resolve();
+    return new Promise((resolve) => this.requestWaiters.push({ path, count, resolve }));
   }
 
   /** Resolves at the next watch connection that got its headers. */
@@ -125,6 +132,7 @@ export class FakeControlPlane {
     const text = Buffer.concat(chunks).toString('utf8');
     const body: unknown = text ? JSON.parse(text) : undefined;
     this.requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body });
+    this.requestWaiters = this.requestWaiters.filter((waiter) => (this.count(waiter.path) >= waiter.count ? (waiter.resolve(), false) : true));
     if (this.silent) return void this.hanging.add(res);
     if (req.headers['x-org-key'] !== TEST_KEY) return json(res, 401, { status: 'error', error: 'invalid_key', message: 'unknown key' });
     const route = `${req.method} ${url.pathname}`;
@@ -148,6 +156,11 @@ export class FakeControlPlane {
 /** An allowing validate answer at `position`, with the orgId the SDK needs for NATS subjects. */
 export function allow(position: string): Record<string, unknown> {
   return { allowed: true, code: 'ALLOW', request_id: 'req-1', status: 'ok', reason: 'allowed', deviceId: 'agent-1', position, orgId: TEST_ORG, handler: 'validate' };
+}
+
+/** A heartbeat answer: the verdict (allowing unless `fields` say otherwise) and the lease. */
+export function heartbeatAnswer(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...allow('10'), status: 'ok', handler: 'devices/heartbeat', expiresAt: new Date(0).toISOString(), ...fields };
 }
 
 /** A denying validate answer. */

@@ -29,7 +29,7 @@ export class OrgKeyGuard implements CanActivate {
     const principal = authenticateOrgKey(this.projection, request.headers['x-org-key']);
     const required = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]);
     if (required === 'admin' && principal.scope !== 'admin') {
-      throw new WardenError('refused', 'forbidden_scope', 'this needs an admin-scoped org key; runtime keys may only register, validate and watch');
+      throw new WardenError('refused', 'forbidden_scope', 'this needs an admin-scoped org key; runtime keys may only register, validate, heartbeat and watch');
     }
     request.principal = principal;
     return true;
