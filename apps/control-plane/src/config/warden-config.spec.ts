@@ -31,6 +31,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WARDEN_REGISTER_RATE_WINDOW_MS: '10' })).toThrow(/WARDEN_REGISTER_RATE_WINDOW_MS/);
   });
 
+  it('bounds the SQLite WAL at 16 MiB by default, and refuses a bound of 0', () => {
+    expect(loadConfig({}).sqliteWalLimitMb).toBe(16);
+    expect(loadConfig({ WARDEN_SQLITE_WAL_LIMIT_MB: '64' }).sqliteWalLimitMb).toBe(64);
+    expect(() => loadConfig({ WARDEN_SQLITE_WAL_LIMIT_MB: '0' })).toThrow(/WARDEN_SQLITE_WAL_LIMIT_MB/);
+  });
+
   it('requires EVENTSTORE_URL with the eventstoredb ledger', () => {
     expect(() => loadConfig({ WARDEN_LEDGER: 'eventstoredb' })).toThrow(/EVENTSTORE_URL/);
   });

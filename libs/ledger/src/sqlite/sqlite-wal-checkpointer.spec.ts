@@ -14,6 +14,8 @@ async function eventually(condition: () => boolean, ms = 10_000): Promise<void> 
   }
 }
 
+const settings = (path: string) => ({ path, intervalMs: 10, limitBytes: 1024 * 1024, restartWaitMs: 10 });
+
 describe('SqliteWalCheckpointer', () => {
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'warden-ckpt-'))));
@@ -37,11 +39,52 @@ describe('SqliteWalCheckpointer', () => {
     }
   });
 
+  describe('under sustained appends, with subscriptions following the ledger as in production', () => {
+    const MIB = 1024 * 1024;
+    const LIMIT = 2 * MIB;
+    const EVENTS_PER_APPEND = 40;
+    const PAYLOAD = 'x'.repeat(4000);
+
+    it('keeps the WAL file under five times its limit while thirty times that is appended without a pause', async () => {
+      const path = join(dir, 'ledger.sqlite');
+      const ledger = await SqliteEventLedger.open({ path, checkpointIntervalMs: 50, walLimitBytes: LIMIT, pollIntervalMs: 10 });
+      let followed = 0;
+      const decisions = ledger.subscribe({ streamPrefixes: ['decisions-'] }, () => void followed++);
+      const orgs = ledger.subscribe({ streamPrefixes: ['org-'] }, () => undefined);
+      let appended = 0;
+      let largestWal = 0;
+      try {
+        expect(await ledger.checkpointsInBackground()).toBe(true);
+        // Without the rewind the WAL grows with every append (84-94 MB here; 3.1-3.6 MB with it).
+        while (appended * PAYLOAD.length < 30 * LIMIT) {
+          const events = Array.from({ length: EVENTS_PER_APPEND }, (_, i) => ({
+            eventId: `e${appended + i}`,
+            type: 'PermissionDecided',
+            data: { n: appended + i, pad: PAYLOAD },
+            metadata: { actor: 'a', correlationId: 'c' },
+          }));
+          await ledger.append('decisions-n1', events, { expectedRevision: 'any' });
+          appended += EVENTS_PER_APPEND;
+          largestWal = Math.max(largestWal, statSync(`${path}-wal`).size);
+          // One turn of the event loop, as between two group commits: the subscriptions read.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await eventually(() => followed === appended);
+        // The limit, plus what this writer (it never pauses) adds in a checkpoint interval or two.
+        expect(largestWal).toBeLessThan(5 * LIMIT);
+      } finally {
+        await decisions.close();
+        await orgs.close();
+        await ledger.close();
+      }
+    }, 60_000);
+  });
+
   it('hands checkpoints back to the writing connection when its worker cannot run', async () => {
     const db = new BetterSqlite3(join(dir, 'plain.sqlite'));
     db.pragma('journal_mode = WAL');
     try {
-      const checkpointer = SqliteWalCheckpointer.start(db, join(dir, 'plain.sqlite'), 10, 'no-such-sqlite-driver');
+      const checkpointer = SqliteWalCheckpointer.start(db, { ...settings(join(dir, 'plain.sqlite')), driver: 'no-such-sqlite-driver' });
       expect(await checkpointer.started).toBe(false);
       expect(checkpointer.running).toBe(false);
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
@@ -54,7 +97,7 @@ describe('SqliteWalCheckpointer', () => {
     const db = new BetterSqlite3(join(dir, 'plain.sqlite'));
     db.pragma('journal_mode = WAL');
     try {
-      const checkpointer = SqliteWalCheckpointer.start(db, join(dir, 'plain.sqlite'), 10);
+      const checkpointer = SqliteWalCheckpointer.start(db, settings(join(dir, 'plain.sqlite')));
       expect(await checkpointer.started).toBe(true);
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
       expect(checkpointer.running).toBe(true);
