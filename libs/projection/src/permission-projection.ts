@@ -156,7 +156,7 @@ export class PermissionProjection {
       state = initialOrgState(orgId);
       this.orgs.set(orgId, state);
     }
-    const event = parseOrgEvent(recorded.type, recorded.data);
+    const event = parseStored(recorded);
     if (event) {
       this.indexKeys(event);
       evolveOrg(state, event);
@@ -172,5 +172,19 @@ export class PermissionProjection {
       const key = this.orgs.get(event.data.orgId)?.keys.get(event.data.keyId);
       if (key) this.keysByHash.delete(key.keyHash);
     }
+  }
+}
+
+/** parseOrgEvent, with a payload that does not match its schema reported as the ledger integrity failure it is. */
+function parseStored(recorded: RecordedEvent): OrgEvent | undefined {
+  try {
+    return parseOrgEvent(recorded.type, recorded.data);
+  } catch {
+    throw new LedgerIntegrityError(
+      `${recorded.streamId}@${recorded.revision}: ${recorded.type} payload does not match its schema`,
+      recorded.streamId,
+      recorded.revision,
+      recorded.position,
+    );
   }
 }
