@@ -3,7 +3,7 @@
  * POST /api/v1/devices/validate on the real control-plane process (BENCH_CONNECTIONS=50
  * connections, one device, BENCH_DURATION=40 s, durable decision records on SQLite) while the
  * `ledger.sqlite-wal` file is sampled every 100 ms. Reports the largest WAL, the database
- * size, the validations answered and the server's event-loop delay during the load (its
+ * size, the validations answered, the server's CPU per request and its event-loop delay (its
  * /metrics, read before and after: prom-client resets the delay histogram on every read).
  * Extra control-plane variables pass through the environment (e.g.
  * WARDEN_SQLITE_CHECKPOINT_MS, WARDEN_SQLITE_WAL_LIMIT_MB). Run with
@@ -18,6 +18,7 @@ import autocannon from 'autocannon';
 import { orgStream, SqliteEventLedger, sqliteLedgerPath } from '@warden/ledger';
 import { spawnControlPlane } from '../test/support/control-plane.process';
 import { machineDescription } from './support/bench-environment';
+import { childPids, processCpuMicros } from './support/process-cpu';
 import { writeResult } from './support/results';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -65,6 +66,8 @@ async function main(): Promise<void> {
     await seed(dataDir);
     const warden = await spawnControlPlane({ WARDEN_DATA_DIR: dataDir, WARDEN_LOG_LEVEL: 'info', WARDEN_ADMIN_TOKEN: 'bench-admin-token-0123456789' });
     await eventLoopDelay(warden.url);
+    const serverPid = childPids(warden.process.pid!)[0]!;
+    const cpuBefore = processCpuMicros(serverPid);
     const samples: { atMs: number; walMb: number }[] = [];
     const started = performance.now();
     const sampler = setInterval(() => samples.push({ atMs: performance.now() - started, walMb: sizeOf(`${dbPath}-wal`) / MB }), SAMPLE_MS);
@@ -81,22 +84,23 @@ async function main(): Promise<void> {
     } finally {
       clearInterval(sampler);
     }
+    const cpuMicrosPerRequest = (processCpuMicros(serverPid) - cpuBefore) / Math.max(1, result.requests.total);
     const delay = await eventLoopDelay(warden.url);
     const databaseMb = sizeOf(dbPath) / MB;
     await warden.stop();
     const largest = Math.max(...samples.map((sample) => sample.walMb));
     const series = samples.filter((_, index) => index % 50 === 0).map((sample) => `${(sample.atMs / 1000).toFixed(0)}s ${sample.walMb.toFixed(1)}`);
     const table = [
-      `bench:wal on ${machineDescription()}: ${CONNECTIONS} connections, one device, ${DURATION} s (${new Date().toISOString()})`,
+      `bench/wal-growth.bench.ts on ${machineDescription()}: ${CONNECTIONS} connections, one device, ${DURATION} s (${new Date().toISOString()})`,
       '',
-      '| validations | req/s | p50 ms | p99 ms | event-loop delay p99 / max ms | errors + non-2xx | largest WAL MB | database MB at the end | samples |',
-      '|---|---|---|---|---|---|---|---|---|',
-      `| ${result.requests.total.toLocaleString()} | ${Math.round(result.requests.average).toLocaleString()} | ${result.latency.p50} | ${result.latency.p99} | ${delay.p99.toFixed(1)} / ${delay.max.toFixed(1)} | ${result.errors + result.non2xx} | ${largest.toFixed(1)} | ${databaseMb.toFixed(1)} | ${samples.length} |`,
+      '| validations | req/s | p50 ms | p99 ms | server CPU µs/request | event-loop delay p99 / max ms | errors + non-2xx | largest WAL MB | database MB at the end | samples |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+      `| ${result.requests.total.toLocaleString()} | ${Math.round(result.requests.average).toLocaleString()} | ${result.latency.p50} | ${result.latency.p99} | ${cpuMicrosPerRequest.toFixed(1)} | ${delay.p99.toFixed(1)} / ${delay.max.toFixed(1)} | ${result.errors + result.non2xx} | ${largest.toFixed(1)} | ${databaseMb.toFixed(1)} | ${samples.length} |`,
       '',
       `WAL MB every 5 s: ${series.join(', ')}`,
     ].join('\n');
     console.log(table);
-    writeResult('wal', { table, json: { machine: machineDescription(), connections: CONNECTIONS, durationSeconds: DURATION, validations: result.requests.total, rps: result.requests.average, p99: result.latency.p99, eventLoopDelayMs: delay, largestWalMb: largest, databaseMb } });
+    writeResult('wal', { table, json: { machine: machineDescription(), connections: CONNECTIONS, durationSeconds: DURATION, validations: result.requests.total, rps: result.requests.average, p99: result.latency.p99, cpuMicrosPerRequest, eventLoopDelayMs: delay, largestWalMb: largest, databaseMb } });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
