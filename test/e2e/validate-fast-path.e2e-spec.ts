@@ -27,18 +27,28 @@ describe('POST validate ahead of Fastify (fast path) and as the Fastify route', 
   });
   afterAll(() => cp.close({ removeData: true }));
 
-  it.each([
-    ['an allowed device', () => org.post(FAST, { deviceId: 'ok-1' }), () => org.post(ROUTE, { deviceId: 'ok-1' })],
-    ['a revoked device', () => org.post(FAST, { deviceId: 'gone-1' }), () => org.post(ROUTE, { deviceId: 'gone-1' })],
-    ['an unknown device', () => org.post(FAST, { deviceId: 'nope' }), () => org.post(ROUTE, { deviceId: 'nope' })],
-    ['no key', () => http.post(FAST, { deviceId: 'ok-1' }), () => http.post(ROUTE, { deviceId: 'ok-1' })],
-    ['a wrong key', () => http.withKey('org_wrong').post(FAST, { deviceId: 'ok-1' }), () => http.withKey('org_wrong').post(ROUTE, { deviceId: 'ok-1' })],
-    ['a bad body', () => org.post(FAST, { deviceId: '' }), () => org.post(ROUTE, { deviceId: '' })],
-    ['an unknown field', () => org.post(FAST, { deviceId: 'ok-1', x: 1 }), () => org.post(ROUTE, { deviceId: 'ok-1', x: 1 })],
-    ['invalid JSON', () => org.post(FAST, '{"deviceId":'), () => org.post(ROUTE, '{"deviceId":')],
-    ['a token past the 64-bit range', () => org.post(FAST, { deviceId: 'ok-1', consistencyToken: '99999999999999999999' }), () => org.post(ROUTE, { deviceId: 'ok-1', consistencyToken: '99999999999999999999' })],
-  ])('answers %s the same way on both', async (_case, fast, route) => {
-    const [viaFastPath, viaRoute] = [await fast(), await route()];
+  type Send = (path: string) => Promise<JsonResponse>;
+  const cases: { case: string; send: Send; status: number; answer: Record<string, unknown> }[] = [
+    { case: 'an allowed device', send: (path) => org.post(path, { deviceId: 'ok-1' }), status: 200, answer: { allowed: true, code: 'ALLOW', deviceId: 'ok-1' } },
+    { case: 'a revoked device', send: (path) => org.post(path, { deviceId: 'gone-1' }), status: 200, answer: { allowed: false, code: 'DEVICE_REVOKED', deviceId: 'gone-1' } },
+    { case: 'an unknown device', send: (path) => org.post(path, { deviceId: 'nope' }), status: 200, answer: { allowed: false, code: 'DEVICE_NOT_REGISTERED', deviceId: 'nope' } },
+    { case: 'no key', send: (path) => http.post(path, { deviceId: 'ok-1' }), status: 401, answer: { status: 'error', error: 'missing_key' } },
+    { case: 'a wrong key', send: (path) => http.withKey('org_wrong').post(path, { deviceId: 'ok-1' }), status: 401, answer: { status: 'error', error: 'invalid_key' } },
+    { case: 'a bad body', send: (path) => org.post(path, { deviceId: '' }), status: 400, answer: { status: 'error', error: 'invalid_request', field: 'deviceId' } },
+    { case: 'an unknown field', send: (path) => org.post(path, { deviceId: 'ok-1', x: 1 }), status: 400, answer: { status: 'error', error: 'invalid_request' } },
+    { case: 'invalid JSON', send: (path) => org.post(path, '{"deviceId":'), status: 400, answer: { status: 'error', error: 'invalid_json' } },
+    {
+      case: 'a token past the 64-bit range',
+      send: (path) => org.post(path, { deviceId: 'ok-1', consistencyToken: '99999999999999999999' }),
+      status: 400,
+      answer: { status: 'error', error: 'invalid_request', field: 'consistencyToken' },
+    },
+  ];
+
+  it.each(cases)('answers $case with $status, the same way on both', async ({ send, status, answer }) => {
+    const [viaFastPath, viaRoute] = [await send(FAST), await send(ROUTE)];
+    expect(viaFastPath.status).toBe(status);
+    expect(viaFastPath.body).toMatchObject(answer);
     expect(comparable(viaFastPath)).toEqual(comparable(viaRoute));
   });
 

@@ -5,7 +5,7 @@ import { NatsServerProcess } from '@warden/testing';
 import { connect, type NatsConnection } from 'nats';
 import { PermissionPush } from '../../apps/control-plane/src/lifecycle/permission-push';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
-import { createOrg, WardenHttp } from '../support/http-client';
+import { createOrg, WardenHttp, type JsonResponse } from '../support/http-client';
 import { PermissionSubjectWatcher } from '../support/permission-subject.watcher';
 import { eventually } from './eventually';
 import { natsReady } from '../support/nats-ready';
@@ -18,6 +18,20 @@ function aborted(lease: Lease): Promise<unknown> {
 
 /** Long enough that a busy shared CPU does not end the lease before the outage does. */
 const STALENESS_MS = 3000;
+
+/** The commands taken while NATS is down, in this order; the relay owes a publish for each. */
+const OUTAGE_COMMANDS = [
+  ['/api/v1/devices/revoke', { deviceId: 'cut-off', reason: 'revoked while NATS was down' }],
+  ['/api/v1/devices/revoke', { deviceId: 'flapping' }],
+  ['/api/v1/devices/unrevoke', { deviceId: 'flapping' }],
+  ['/api/v1/devices/register', { deviceId: 'newcomer' }],
+] as const;
+
+/** What the control plane answered during the outage. */
+interface OutageAnswers {
+  readonly validate: JsonResponse;
+  readonly commands: readonly { path: string; status: number; position: bigint }[];
+}
 
 /**
  * nats-server goes away under a running control plane and comes back on the same port with
@@ -35,8 +49,7 @@ describe('when nats-server goes down under a running control plane', () => {
   let orgId: string;
   let lease: Lease;
   let leaseEnded: Promise<unknown>;
-  /** Ledger position of the first command taken during the outage (the revoke answers it). */
-  let firstOutagePosition: bigint;
+  let outage: OutageAnswers;
   const leases: Lease[] = [];
 
   beforeAll(async () => {
@@ -54,6 +67,14 @@ describe('when nats-server goes down under a running control plane', () => {
     leaseEnded = aborted(lease);
     expect(await lease.guard(async () => 'worked')).toBe('worked');
     await nats.stop();
+    // Taken here, not in a test, so every test below reads the same outage whichever of them runs.
+    const validate = await org.post('/api/v1/devices/validate', { deviceId: 'worker' });
+    const commands = [];
+    for (const [path, body] of OUTAGE_COMMANDS) {
+      const answer = await org.post(path, body);
+      commands.push({ path, status: answer.status, position: BigInt(answer.body.position ?? -1) });
+    }
+    outage = { validate, commands };
   }, 60_000);
 
   afterAll(async () => {
@@ -64,26 +85,17 @@ describe('when nats-server goes down under a running control plane', () => {
 
   describe('while it is down', () => {
     it('keeps deciding over HTTP: validations are allowed and on the record, commands are taken', async () => {
-      const allowed = await org.post('/api/v1/devices/validate', { deviceId: 'worker' });
-      expect(allowed.body).toMatchObject({ allowed: true, code: 'ALLOW' });
-      expect((await cp.decisions()).map((event) => event.eventId)).toContain(allowed.body.request_id);
-
-      for (const [path, body] of [
-        ['/api/v1/devices/revoke', { deviceId: 'cut-off', reason: 'revoked while NATS was down' }],
-        ['/api/v1/devices/revoke', { deviceId: 'flapping' }],
-        ['/api/v1/devices/unrevoke', { deviceId: 'flapping' }],
-        ['/api/v1/devices/register', { deviceId: 'newcomer' }],
-      ] as const) {
-        const answer = await org.post(path, body);
-        expect({ path, status: answer.status }).toEqual({ path, status: 200 });
-        firstOutagePosition ??= BigInt(answer.body.position);
-      }
+      expect(outage.validate.body).toMatchObject({ allowed: true, code: 'ALLOW' });
+      expect((await cp.decisions()).map((event) => event.eventId)).toContain(outage.validate.body.request_id);
+      expect(outage.commands.map(({ path, status }) => ({ path, status }))).toEqual(OUTAGE_COMMANDS.map(([path]) => ({ path, status: 200 })));
       expect((await org.post('/api/v1/devices/validate', { deviceId: 'cut-off' })).body).toMatchObject({ allowed: false, code: 'DEVICE_REVOKED' });
       expect((await org.post('/api/v1/devices/validate', { deviceId: 'flapping' })).body).toMatchObject({ allowed: true, code: 'ALLOW' });
       expect((await org.post('/api/v1/devices/validate', { deviceId: 'newcomer' })).body).toMatchObject({ allowed: true, code: 'ALLOW' });
     });
 
     it('does not move the relay checkpoint past what it could not publish', () => {
+      const firstOutagePosition = outage.commands[0]!.position;
+      expect(firstOutagePosition).toBeGreaterThan(0n);
       expect(cp.app.get(PermissionPush).natsPosition! < firstOutagePosition).toBe(true);
     });
 
@@ -163,11 +175,12 @@ describe('when nats-server goes down under a running control plane', () => {
     }, 60_000);
 
     it('lets a runtime start a new lease, which is pushed a revoke', async () => {
-      const again = await new WardenClient({ baseUrl: cp.url, orgKey, natsUrl: nats.url }).start({ deviceId: 'worker', watch: 'nats', maxStalenessMs: 10_000 });
+      // A device of its own: revoking the shared 'worker' would change what the other tests see.
+      const again = await new WardenClient({ baseUrl: cp.url, orgKey, natsUrl: nats.url }).start({ deviceId: 'comeback', watch: 'nats', maxStalenessMs: 10_000 });
       leases.push(again);
       const ended = aborted(again);
       expect(await again.guard(async () => 'worked')).toBe('worked');
-      expect((await org.post('/api/v1/devices/revoke', { deviceId: 'worker' })).status).toBe(200);
+      expect((await org.post('/api/v1/devices/revoke', { deviceId: 'comeback' })).status).toBe(200);
       expect(await ended).toMatchObject({ code: 'DEVICE_REVOKED' });
     }, 60_000);
   });

@@ -14,6 +14,8 @@ export interface LedgerSelection {
   readonly sqlitePollMs?: number;
   /** SQLite only: WAL checkpoints in a background worker this often (the control plane); unset: SQLite's own. */
   readonly sqliteCheckpointMs?: number;
+  /** SQLite only: bound on the WAL, in bytes (SqliteEventLedgerOptions.walLimitBytes); unset: 16 MiB. */
+  readonly sqliteWalLimitBytes?: number;
 }
 
 /** The SQLite ledger file of a data dir. */
@@ -29,6 +31,7 @@ export async function openLedger(selection: LedgerSelection): Promise<EventLedge
         path: sqliteLedgerPath(selection.dataDir),
         pollIntervalMs: selection.sqlitePollMs,
         checkpointIntervalMs: selection.sqliteCheckpointMs,
+        walLimitBytes: selection.sqliteWalLimitBytes,
       });
     case 'memory':
       return new InMemoryEventLedger();

@@ -1,3 +1,4 @@
+import { LedgerIntegrityError } from '@warden/domain';
 import { GENESIS_HASH, type RecordedEvent } from '@warden/ledger';
 import { PermissionProjection } from './permission-projection';
 
@@ -67,16 +68,31 @@ describe('PermissionProjection', () => {
       const forged = recorded('org-o4', 1, 'DeviceRegistered', { orgId: 'o4', at, deviceId: 'x', labels: {} }, h(77), h(78));
       expect(() => projection.apply(forged)).toThrow(/hash chain/);
       await expect(waiting).rejects.toThrow(/hash chain/);
-      expect(projection.failed).toBeDefined();
+      expect(projection.failed).toBeInstanceOf(LedgerIntegrityError);
+      expect(projection.failed).toMatchObject({ code: 'ledger_integrity', streamId: 'org-o4', revision: 1n, position: forged.position });
       expect(projection.org('o4')!.devices.has('x')).toBe(false);
     });
   });
 
-  it('refuses a known event type whose payload is malformed', () => {
+  it('refuses a known event type whose payload is malformed, as a ledger integrity failure, and stays failed', () => {
     const projection = new PermissionProjection();
     const bad = recorded('org-o5', 0, 'OrgCreated', { orgId: 'o5', at, planTier: 'gold', limit: -1 }, GENESIS_HASH, h(5));
-    expect(() => projection.apply(bad)).toThrow();
-    expect(projection.failed).toBeDefined();
+    let thrown: unknown;
+    try {
+      projection.apply(bad);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(LedgerIntegrityError);
+    expect(thrown).toMatchObject({
+      code: 'ledger_integrity',
+      message: 'org-o5@0: OrgCreated payload does not match its schema',
+      streamId: 'org-o5',
+      revision: 0n,
+      position: bad.position,
+    });
+    expect(projection.failed).toBe(thrown);
+    expect(projection.org('o5')?.exists ?? false).toBe(false);
   });
 
   it('ignores unknown event types but keeps their revision', () => {

@@ -42,6 +42,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WARDEN_WATCH_MAX: 'many' })).toThrow(/WARDEN_WATCH_MAX/);
   });
 
+  it('bounds the SQLite WAL at 16 MiB by default, and refuses a bound of 0', () => {
+    expect(loadConfig({}).sqliteWalLimitMb).toBe(16);
+    expect(loadConfig({ WARDEN_SQLITE_WAL_LIMIT_MB: '64' }).sqliteWalLimitMb).toBe(64);
+    expect(() => loadConfig({ WARDEN_SQLITE_WAL_LIMIT_MB: '0' })).toThrow(/WARDEN_SQLITE_WAL_LIMIT_MB/);
+  });
+
   it('requires EVENTSTORE_URL with the eventstoredb ledger', () => {
     expect(() => loadConfig({ WARDEN_LEDGER: 'eventstoredb' })).toThrow(/EVENTSTORE_URL/);
   });

@@ -28,6 +28,8 @@ export const configSchema = z.object({
   WARDEN_DECISION_LINGER_MS: z.coerce.number().min(0).max(1000).default(0),
   WARDEN_SQLITE_POLL_MS: z.coerce.number().int().min(1).max(10_000).default(10),
   WARDEN_SQLITE_CHECKPOINT_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+  /** Bound on the SQLite WAL in MiB (SqliteEventLedgerOptions.walLimitBytes). */
+  WARDEN_SQLITE_WAL_LIMIT_MB: z.coerce.number().int().min(1).max(1024).default(16),
   WARDEN_CONSISTENCY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
   /** Consistency-token waits open at once on this node; beyond it 503 `not_caught_up` at once (0: never wait). */
   WARDEN_CONSISTENCY_MAX_WAITS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
@@ -63,6 +65,8 @@ export interface WardenConfig {
   readonly sqlitePollMs: number;
   /** How often a background worker checkpoints the SQLite WAL (0: SQLite checkpoints inside commits, on the event loop). */
   readonly sqliteCheckpointMs: number;
+  /** Bound on the SQLite WAL (MiB): the WAL is rewound before it passes it, and journal_size_limit cuts the file back to it. */
+  readonly sqliteWalLimitMb: number;
   /** Longest a validate carrying a consistency token waits for this replica to reach it. */
   readonly consistencyWaitMs: number;
   /** Most consistency-token waits open at once on this node (0: a token ahead is refused at once). */
@@ -119,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     heartbeatIntervalMs: e.WARDEN_HEARTBEAT_INTERVAL_MS,
     sqlitePollMs: e.WARDEN_SQLITE_POLL_MS,
     sqliteCheckpointMs: e.WARDEN_SQLITE_CHECKPOINT_MS,
+    sqliteWalLimitMb: e.WARDEN_SQLITE_WAL_LIMIT_MB,
     consistencyWaitMs: e.WARDEN_CONSISTENCY_WAIT_MS,
     consistencyMaxWaits: e.WARDEN_CONSISTENCY_MAX_WAITS,
     watches: { maxPerKey: e.WARDEN_WATCH_MAX_PER_KEY, max: e.WARDEN_WATCH_MAX },

@@ -9,5 +9,6 @@ export function openLedger(config: WardenConfig): Promise<EventLedger> {
     eventStoreUrl: config.eventStoreUrl,
     sqlitePollMs: config.sqlitePollMs,
     sqliteCheckpointMs: config.sqliteCheckpointMs || undefined,
+    sqliteWalLimitBytes: config.sqliteWalLimitMb * 1024 * 1024,
   });
 }

@@ -13,6 +13,13 @@ export interface SqliteEventLedgerOptions {
    * commit that crosses SQLite's threshold (SqliteWalCheckpointer). Default: SQLite's own.
    */
   checkpointIntervalMs?: number;
+  /**
+   * Bound on the WAL (default 16 MiB). With `checkpointIntervalMs`, when the WAL would pass it
+   * before the next background checkpoint, the writing connection checkpoints the rest between
+   * two commits, so that its next commit rewinds the WAL (SqliteWalCheckpointer); and
+   * `journal_size_limit` cuts the file back to this size whenever the WAL is rewound.
+   */
+  walLimitBytes?: number;
   /** Page size of subscriptions (default 500). */
   subscriptionPageSize?: number;
 }

@@ -27,6 +27,9 @@ import { SubscriptionRegistry } from '../subscription-registry';
 
 type AppendBody = (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) => SqliteAppendOutcome;
 
+const DEFAULT_BUSY_TIMEOUT_MS = 50;
+/** Default bound on the WAL (SqliteEventLedgerOptions.walLimitBytes). */
+export const DEFAULT_WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
  * EventLedger on one SQLite file (better-sqlite3, WAL). Each append is a single
@@ -59,12 +62,26 @@ export class SqliteEventLedger extends EventLedger {
     if (options.firstPosition !== undefined && options.firstPosition < 1n) {
       throw new WardenError('invalid', 'invalid_first_position', `first position must be at least 1`);
     }
+    if (options.walLimitBytes !== undefined && !(Number.isSafeInteger(options.walLimitBytes) && options.walLimitBytes > 0)) {
+      throw new WardenError('invalid', 'invalid_wal_limit', `WAL limit must be a positive whole number of bytes`);
+    }
     let db: Database | undefined;
     try {
-      db = new BetterSqlite3(options.path, { timeout: options.busyTimeoutMs ?? 50 });
+      const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+      const walLimitBytes = options.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES;
+      db = new BetterSqlite3(options.path, { timeout: busyTimeoutMs });
       prepareSqliteFile(db, options.firstPosition);
+      db.pragma(`journal_size_limit = ${walLimitBytes}`);
       const ledger = new SqliteEventLedger(db, options);
-      if (options.checkpointIntervalMs) ledger.checkpointer = SqliteWalCheckpointer.start(db, options.path, options.checkpointIntervalMs);
+      if (options.checkpointIntervalMs) {
+        ledger.checkpointer = SqliteWalCheckpointer.start(db, {
+          path: options.path,
+          intervalMs: options.checkpointIntervalMs,
+          limitBytes: walLimitBytes,
+          // A writer waits out a RESTART checkpoint's hold of the write lock: a fifth of its own timeout leaves it room.
+          restartWaitMs: Math.max(1, Math.floor(busyTimeoutMs / 5)),
+        });
+      }
       return ledger;
     } catch (error) {
       db?.close();
