@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
+import { RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { NatsServerProcess } from '@warden/testing';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { ADMIN_TOKEN, SQLITE, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
@@ -97,13 +97,19 @@ describe('hostile NATS request/reply input', () => {
     if (leak) fail(`the reply carries ${leak}`);
     if (body === null || typeof body !== 'object') fail('the reply is not a JSON object');
 
+    // A refused heartbeat (unknown, removed or expired device) is a decision on the record: 403, its code in `error`.
+    if (natsCase.subject === RPC_HEARTBEAT_SUBJECT && body.status === 'error' && body.httpStatus === 403 && /^[A-Z_]+$/.test(body.error)) {
+      const data = decisions[0]?.data as { action?: string; code?: string } | undefined;
+      if (appended.length !== 1 || data?.action !== 'heartbeat' || data.code !== body.error) fail('a refused heartbeat must write exactly its decision record');
+      return `403 ${body.error}`;
+    }
     if (body.status === 'error') {
       if (typeof body.error !== 'string' || !/^[a-z][a-z0-9_]*$/.test(body.error) || typeof body.message !== 'string') fail('an error reply outside the contract');
       if (typeof body.httpStatus !== 'number' || body.httpStatus < 400 || body.httpStatus >= 500) fail(`an error reply with httpStatus ${body.httpStatus}`);
       if (appended.length > 0) fail('a refused request wrote to the ledger');
       return `${body.httpStatus} ${body.error}`;
     }
-    if (natsCase.subject === RPC_VALIDATE_SUBJECT) {
+    if (natsCase.subject === RPC_VALIDATE_SUBJECT || natsCase.subject === RPC_HEARTBEAT_SUBJECT) {
       const record = decisions[0];
       if (typeof body.allowed !== 'boolean' || appended.length !== 1 || record?.eventId !== body.request_id || (record.data as { code?: string }).code !== body.code) {
         fail('a validation must write exactly its own decision record');
@@ -130,13 +136,13 @@ describe('hostile NATS request/reply input', () => {
   }
 
   it('warms up (the heap baseline is taken after it)', async () => {
-    for (const subject of [RPC_VALIDATE_SUBJECT, RPC_REGISTER_SUBJECT]) {
+    for (const subject of [RPC_VALIDATE_SUBJECT, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT]) {
       await fc.assert(fc.asyncProperty(natsCase(subject), async (c) => void (await check(c))), { numRuns: 20, seed: 1 });
     }
     heapAfterWarmUp = settledHeapMb();
   });
 
-  it.each([RPC_VALIDATE_SUBJECT, RPC_REGISTER_SUBJECT])('answers every generated request on %s in the contract, and keeps serving', async (subject) => {
+  it.each([RPC_VALIDATE_SUBJECT, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT])('answers every generated request on %s in the contract, and keeps serving', async (subject) => {
     await fc.assert(
       fc.asyncProperty(natsCase(subject), async (c) => {
         tally.add(subject, await check(c));
@@ -149,7 +155,7 @@ describe('hostile NATS request/reply input', () => {
   it('survives garbage published without a reply subject, and serves no other rpc subject', async () => {
     const before = await cp.ledger.headPosition();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(RPC_VALIDATE_SUBJECT, RPC_REGISTER_SUBJECT), rawGarbage, async (subject, garbage) => {
+      fc.asyncProperty(fc.constantFrom(RPC_VALIDATE_SUBJECT, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT), rawGarbage, async (subject, garbage) => {
         nc.publish(subject, Buffer.from(garbage));
         tally.add(`${subject} (no reply subject)`, 'published');
       }),
