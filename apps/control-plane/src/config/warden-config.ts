@@ -35,6 +35,8 @@ export const configSchema = z.object({
   WARDEN_REGISTER_RATE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** How often the projection snapshot is rewritten (it is also written at shutdown); 0: no snapshot at all. */
   WARDEN_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /** The built operator console (`npm run build`), served at /console. */
+  WARDEN_CONSOLE_DIR: z.string().trim().min(1).default('dist/console'),
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
 });
 
@@ -68,6 +70,8 @@ export interface WardenConfig {
    * shutdown. 0 turns snapshots off (every start replays the ledger).
    */
   readonly snapshotIntervalMs: number;
+  /** Directory of the built console (index.html and assets/), served at /console; resolved against the working directory. */
+  readonly consoleDir: string;
 }
 
 /** A configuration error: its message names every bad variable. */
@@ -105,5 +109,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     consistencyWaitMs: e.WARDEN_CONSISTENCY_WAIT_MS,
     registerRateLimit: { max: e.WARDEN_REGISTER_RATE_LIMIT, windowMs: e.WARDEN_REGISTER_RATE_WINDOW_MS },
     snapshotIntervalMs: e.WARDEN_SNAPSHOT_INTERVAL_MS,
+    consoleDir: e.WARDEN_CONSOLE_DIR,
   };
 }

@@ -9,6 +9,8 @@ import type { WardenConfig } from '../config/warden-config';
 import { consistencyTokenOf, reachConsistencyToken } from './auth/consistency-wait';
 import { authenticateOrgKey } from './auth/org-key.authenticator';
 import { ValidateDto } from './devices.schemas';
+import { ErrorBodyDto } from './common.responses';
+import { ValidateResponseDto } from './devices.responses';
 import { validateEnvelope } from './envelopes';
 import { RequestValidationError } from './error-body';
 
@@ -62,7 +64,16 @@ export function documentValidateRoute(document: OpenAPIObject): void {
       security: [{ 'x-org-key': [] }],
       parameters: [{ name: 'x-org-key', in: 'header', required: true, description: 'org key (admin) or runtime key', schema: { type: 'string' } }],
       requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(ValidateDto.schema, { io: 'input' }) as object } } },
-      responses: { '200': { description: 'the verdict (allowed or not, with its code), on the record' } },
+      responses: {
+        '200': {
+          description: 'the verdict (allowed or not, with its code), on the record',
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${ValidateResponseDto.Output.name}` } } },
+        },
+        default: {
+          description: 'an error: `error` is a stable code',
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${ErrorBodyDto.Output.name}` } } },
+        },
+      },
     },
   };
 }
