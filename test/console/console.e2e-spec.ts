@@ -117,6 +117,54 @@ describe('the operator console', () => {
       await dialog.waitFor({ state: 'detached' });
       await deviceRow('agent-01').getByText('DEVICE_REVOKED').waitFor();
     });
+
+    it('"Lock by labels" locks the devices that carry them', async () => {
+      await page.getByRole('button', { name: 'Lock by labels' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Lock devices by labels' });
+      await dialog.getByLabel('Labels').fill('team=search');
+      await dialog.getByLabel('Reason').fill('search incident');
+      await dialog.getByRole('button', { name: 'Lock by labels' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await deviceRow('agent-02').getByText('DEVICE_LOCKED').waitFor();
+      expect((await admin.post('/api/v1/devices/validate', { deviceId: 'agent-02' })).body.code).toBe('DEVICE_LOCKED');
+    });
+  });
+
+  describe('overview', () => {
+    it('shows the plan and cap, and the active locks with their reason; "Lift" lifts one', async () => {
+      await nav().getByRole('link', { name: 'Overview' }).click();
+      await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+      expect(await page.getByRole('meter', { name: /Seats used/ }).getAttribute('value')).toBe('1');
+      await page.getByText('Plan pro, limit 25 devices').waitFor();
+      const lock = page.getByRole('row', { name: /search incident/ });
+      await lock.getByRole('button', { name: /Lift/ }).click();
+      await page.getByRole('dialog', { name: 'Lift this lock?' }).getByRole('button', { name: 'Lift' }).click();
+      await lock.waitFor({ state: 'detached' });
+      expect((await admin.post('/api/v1/devices/validate', { deviceId: 'agent-02' })).body.code).toBe('ALLOW');
+    });
+
+    it('"Suspend org" asks for a reason in a dialog naming the org, then every validate is ORG_SUSPENDED; "Resume org" undoes it', async () => {
+      await admin.post('/api/v1/devices/register', { deviceId: 'agent-03' });
+      await page.getByRole('button', { name: 'Suspend org' }).click();
+      const dialog = page.getByRole('dialog', { name: /^Suspend org acme/ });
+      await dialog.getByLabel('Reason').fill('incident 42');
+      await dialog.getByRole('button', { name: 'Suspend org' }).click();
+      await page.getByText('Reason: incident 42').waitFor();
+      for (const deviceId of ['agent-02', 'agent-03']) {
+        expect((await admin.post('/api/v1/devices/validate', { deviceId })).body.code).toBe('ORG_SUSPENDED');
+      }
+
+      await page.getByRole('button', { name: 'Resume org' }).click();
+      await page.getByRole('dialog', { name: /^Resume org acme/ }).getByRole('button', { name: 'Resume org' }).click();
+      await page.getByRole('button', { name: 'Suspend org' }).waitFor();
+      expect((await admin.post('/api/v1/devices/validate', { deviceId: 'agent-03' })).body.code).toBe('ALLOW');
+    });
+
+    it('charts the decisions of the last 15 minutes by code', async () => {
+      await page.reload();
+      const legend = page.getByRole('list', { name: 'Decision codes' });
+      for (const code of ['ALLOW', 'DEVICE_REVOKED', 'ORG_SUSPENDED', 'DEVICE_LOCKED']) await legend.getByText(new RegExp(`^${code}: [1-9]`)).waitFor();
+    });
   });
 
   describe('signing out', () => {
