@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
-import { localTimeToIso, parseLabels } from '../../../lib/labels';
+import { localTimeToIso, parseLabels } from '../../../lib/form-values';
 import { usePlaceLabelLock } from '../api/devices.queries';
 
 /** A scoped kill switch: every device carrying all the labels is denied with DEVICE_LOCKED until the lock is lifted or expires. */
