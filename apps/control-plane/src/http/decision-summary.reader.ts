@@ -3,9 +3,12 @@ import { DECISIONS_STREAM_PREFIX, type EventLedger } from '@warden/ledger';
 const MINUTE_MS = 60_000;
 /** Minutes kept in memory; the widest summary a request may ask for. */
 export const SUMMARY_MAX_MINUTES = 60;
-const SCAN_PAGE = 5000;
-/** Most records one request reads: a node far behind the head catches up over several requests. */
-const SCAN_BUDGET = 100_000;
+/** Records per ledger read, and most records one request reads: a node far behind the head catches up over several requests. */
+export interface DecisionSummaryLimits {
+  readonly scanPage: number;
+  readonly scanBudget: number;
+}
+const LIMITS: DecisionSummaryLimits = { scanPage: 5000, scanBudget: 100_000 };
 
 export interface DecisionSummary {
   readonly minutes: number;
@@ -20,7 +23,7 @@ export interface DecisionSummary {
  *
  * Decision records are not indexed by time, so this node follows the decision streams
  * incrementally: each request reads on from the position the previous one reached (pages of
- * SCAN_PAGE, yielding to the event loop between pages, at most SCAN_BUDGET records per request),
+ * 5000, yielding to the event loop between pages, at most 100,000 records per request),
  * folds the records into per-minute counters and drops minutes older than an hour. The first
  * request after a start reads the decision streams from the beginning and may answer
  * `complete: false` until the node has caught up with the head. Concurrent requests share one
@@ -36,6 +39,7 @@ export class DecisionSummaryReader {
   constructor(
     private readonly ledger: EventLedger,
     private readonly now: () => number = Date.now,
+    private readonly limits: DecisionSummaryLimits = LIMITS,
   ) {}
 
   /** The org's counts for the last `minutes` minutes, the current (partial) minute last. */
@@ -64,14 +68,14 @@ export class DecisionSummaryReader {
     this.prune(horizon);
     let scanned = 0;
     for (;;) {
-      const page = await this.ledger.readAll({ after: this.after, streamPrefixes: [DECISIONS_STREAM_PREFIX], limit: SCAN_PAGE });
+      const page = await this.ledger.readAll({ after: this.after, streamPrefixes: [DECISIONS_STREAM_PREFIX], limit: this.limits.scanPage });
       for (const event of page) {
         this.after = event.position;
         this.count(event.data, horizon);
       }
       scanned += page.length;
-      if (page.length < SCAN_PAGE) return true;
-      if (scanned >= SCAN_BUDGET) return false;
+      if (page.length < this.limits.scanPage) return true;
+      if (scanned >= this.limits.scanBudget) return false;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
