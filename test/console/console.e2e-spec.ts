@@ -305,6 +305,23 @@ describe('the operator console', () => {
     });
   });
 
+  describe('with the keyboard only', () => {
+    it('restores a device: Enter on its button, Tab to the dialog\'s "Restore", Enter', async () => {
+      await nav().getByRole('link', { name: 'Devices' }).click();
+      await page.getByRole('button', { name: 'Restore agent-01' }).focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Restore agent-01?' });
+      await dialog.waitFor();
+      const focusedLabel = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent ?? '');
+      for (let presses = 0; presses < 5 && (await focusedLabel()) !== 'Restore'; presses++) await page.keyboard.press('Tab');
+      expect(await focusedLabel()).toBe('Restore');
+      await page.keyboard.press('Enter');
+      await dialog.waitFor({ state: 'detached' });
+      await deviceRow('agent-01').getByText('ALLOW', { exact: true }).waitFor();
+      expect((await admin.post('/api/v1/devices/validate', { deviceId: 'agent-01' })).body.code).toBe('ALLOW');
+    });
+  });
+
   describe('signing out', () => {
     it('leaves no key in any storage', async () => {
       await page.getByRole('button', { name: 'Sign out' }).click();

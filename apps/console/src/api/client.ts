@@ -6,17 +6,20 @@ export type Schemas = components['schemas'];
 export type DecisionCode = Schemas['DecisionCode_Output'];
 export type PermissionMessage = Schemas['PermissionMessageDto_Output'];
 
-/** Every decision code, in the order the console shows them (ALLOW first). */
-export const DECISION_CODES: readonly DecisionCode[] = [
-  'ALLOW',
-  'DEVICE_NOT_REGISTERED',
-  'DEVICE_REVOKED',
-  'ORG_SUSPENDED',
-  'DEVICE_LOCKED',
-  'LIMIT_EXCEEDED',
-  'LEASE_EXPIRED',
-  'LEDGER_UNAVAILABLE',
-];
+/** Where each code is shown (ALLOW first): a Record, so a code the API adds fails the type check until it is placed. */
+const CODE_ORDER: Record<DecisionCode, number> = {
+  ALLOW: 0,
+  DEVICE_NOT_REGISTERED: 1,
+  DEVICE_REVOKED: 2,
+  ORG_SUSPENDED: 3,
+  DEVICE_LOCKED: 4,
+  LIMIT_EXCEEDED: 5,
+  LEASE_EXPIRED: 6,
+  LEDGER_UNAVAILABLE: 7,
+};
+
+/** Every decision code, in the order the console shows them. */
+export const DECISION_CODES: readonly DecisionCode[] = (Object.keys(CODE_ORDER) as DecisionCode[]).sort((a, b) => CODE_ORDER[a] - CODE_ORDER[b]);
 
 /** An answer of the API that is not a success: its HTTP status, its stable `error` code and its message. */
 export class ApiError extends Error {

@@ -60,7 +60,7 @@ export function ConfirmDialog({ title, confirmLabel, onConfirm, onClose, childre
         if (!busy) onClose();
       }}
     >
-      <form onSubmit={submit} noValidate={false}>
+      <form onSubmit={submit}>
         <h2 id={titleId}>{title}</h2>
         {children}
         {error && <ErrorAlert>{error}</ErrorAlert>}

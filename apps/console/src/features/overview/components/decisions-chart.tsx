@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { DECISION_CODES } from '../../../api/client';
+import { DECISION_CODES, type DecisionCode } from '../../../api/client';
 import { QueryState } from '../../../components/query-state';
 import { useDecisionSummary, type DecisionMinute } from '../api/overview.queries';
 
 /** One colour per code, distinct and legible on white. */
-const COLOURS: Record<string, string> = {
+const COLOURS: Record<DecisionCode, string> = {
   ALLOW: '#15803d',
   DEVICE_NOT_REGISTERED: '#6b7280',
   DEVICE_REVOKED: '#b91c1c',
@@ -20,7 +20,7 @@ const COLOURS: Record<string, string> = {
 const MINUTE = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** ALLOW, and every deny code that occurs in the window. */
-function codesOf(buckets: readonly DecisionMinute[]): string[] {
+function codesOf(buckets: readonly DecisionMinute[]): DecisionCode[] {
   const seen = new Set(buckets.flatMap((bucket) => Object.keys(bucket.counts)));
   return DECISION_CODES.filter((code) => code === 'ALLOW' || seen.has(code));
 }
@@ -83,7 +83,7 @@ export function DecisionsChart() {
 }
 
 /** The uPlot canvas: redrawn when the data changes. Described by the legend and the table (the canvas itself is hidden from assistive technology). */
-function Plot({ buckets, codes }: { readonly buckets: readonly DecisionMinute[]; readonly codes: readonly string[] }) {
+function Plot({ buckets, codes }: { readonly buckets: readonly DecisionMinute[]; readonly codes: readonly DecisionCode[] }) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = container.current;
@@ -97,7 +97,7 @@ function Plot({ buckets, codes }: { readonly buckets: readonly DecisionMinute[];
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, 1)] } },
         axes: [{}, { label: 'decisions' }],
-        series: [{}, ...codes.map((code) => ({ label: code, stroke: COLOURS[code] ?? '#111827', width: 2, points: { show: true, size: 5 } }))],
+        series: [{}, ...codes.map((code) => ({ label: code, stroke: COLOURS[code], width: 2, points: { show: true, size: 5 } }))],
       },
       data,
       element,
