@@ -15,6 +15,7 @@ COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps ./apps
 COPY libs ./libs
 RUN npx nest build control-plane \
+ && npm run build:console \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM deps AS tests

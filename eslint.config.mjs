@@ -6,6 +6,7 @@ const DEEP_IMPORT = { regex: '^(@warden/[a-z-]+/|(\\.\\./)+(libs/)?[a-z-]+/src(/
 const APPS = { regex: '(^|/)apps/', message: 'libs never import apps' };
 const SQLITE = { name: 'better-sqlite3', message: 'the SQLite client belongs to libs/ledger/src/sqlite/ only' };
 const EVENTSTORE = { name: '@eventstore/db-client', message: 'the EventStoreDB client belongs to libs/ledger/src/eventstoredb/ only' };
+const CONSOLE_FEATURES = ['auth', 'overview', 'devices', 'audit', 'keys'];
 const TEST_FILES = ['**/*.spec.ts', '**/*.fixture.ts', 'libs/testing/**', 'test/**', 'bench/**'];
 
 /** no-restricted-imports for one group of files: the paths and patterns given, nothing else. */
@@ -14,8 +15,8 @@ function restrict(files, { paths = [], patterns = [], ignores = [] }) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', 'apps/console/**'] },
-  { files: ['**/*.ts'], languageOptions: { parser: tseslint.parser } },
+  { ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', 'apps/console/src/api/schema.d.ts'] },
+  { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tseslint.parser } },
   // Everywhere: lib entry points only; vendor clients only inside their adapter folder (tests may open a file to inspect it).
   restrict(['**/*.ts'], { paths: [SQLITE, EVENTSTORE], patterns: [DEEP_IMPORT], ignores: ['libs/ledger/src/sqlite/**', 'libs/ledger/src/eventstoredb/**', ...TEST_FILES] }),
   restrict(TEST_FILES, { patterns: [DEEP_IMPORT] }),
@@ -38,5 +39,24 @@ export default tseslint.config(
       { regex: '^@warden/(ledger|projection|enforcement|broadcast|audit|events)$', message: 'the SDK depends on no server-side lib' },
     ],
     ignores: ['libs/sdk/src/**/*.spec.ts'],
+  }),
+  // The console: a feature folder per screen, composed by src/app (routes, layout); a feature
+  // imports shared code (src/api, src/components, src/lib) and itself, never another feature or the app.
+  ...CONSOLE_FEATURES.map((feature) =>
+    restrict([`apps/console/src/features/${feature}/**`], {
+      patterns: [
+        { regex: '(^|/)features/', message: `${feature} imports no other feature: move what they share to src/components or src/lib` },
+        { regex: '^(\\.\\./){2}(?!\\.\\./)', message: `${feature} imports no other feature: move what they share to src/components or src/lib` },
+        { regex: '(^|/)app/', message: 'features never import src/app: the app composes the features' },
+        { regex: '^@warden/', message: 'the console talks to the control plane over its public API only (src/api)' },
+      ],
+    }),
+  ),
+  // Shared console code knows no feature and no lib of the server.
+  restrict(['apps/console/src/api/**', 'apps/console/src/components/**', 'apps/console/src/lib/**'], {
+    patterns: [
+      { regex: '(^|/)features/', message: 'shared console code imports no feature' },
+      { regex: '^@warden/', message: 'the console talks to the control plane over its public API only (src/api)' },
+    ],
   }),
 );

@@ -33,3 +33,23 @@ export function ensureBuilt(project, libs) {
   }
   return entry;
 }
+
+/**
+ * Builds the operator console (apps/console, Vite) into dist/console when the build is missing
+ * or older than its sources, the generated API types or the lock file.
+ * @returns {string} the path of the built index.html
+ */
+export function ensureConsoleBuilt() {
+  const entry = join(root, 'dist/console/index.html');
+  const sources = ['apps/console/src', 'apps/console/index.html', 'apps/console/vite.config.ts', 'apps/console/tsconfig.json', 'package-lock.json'];
+  const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
+  if (built === 0 || sources.some((path) => newestMtime(path) > built)) {
+    process.stderr.write('warden: building the console...\n');
+    const build = spawnSync('npx', ['vite', 'build', '--config', 'apps/console/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: root,
+      stdio: ['ignore', process.stderr, 'inherit'],
+    });
+    if (build.status !== 0) process.exit(build.status ?? 1);
+  }
+  return entry;
+}

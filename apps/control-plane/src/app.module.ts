@@ -26,6 +26,8 @@ import type { WardenConfig } from './config/warden-config';
 import { AdminTokenGuard } from './http/auth/admin-token.guard';
 import { OrgKeyGuard } from './http/auth/org-key.guard';
 import { AuditDecisionsReader } from './http/audit-decisions.reader';
+import { AuditEventsReader } from './http/audit-events.reader';
+import { DecisionSummaryReader } from './http/decision-summary.reader';
 import { AuditController } from './http/audit.controller';
 import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
@@ -145,6 +147,12 @@ export class AppModule {
         inject: [PermissionProjection, EventLedger],
       },
       { provide: AuditDecisionsReader, useFactory: (l: EventLedger) => new AuditDecisionsReader(l), inject: [EventLedger] },
+      { provide: AuditEventsReader, useFactory: (l: EventLedger) => new AuditEventsReader(l), inject: [EventLedger] },
+      {
+        provide: DecisionSummaryReader,
+        useFactory: (l: EventLedger, c: Clock) => new DecisionSummaryReader(l, () => Date.parse(c.now())),
+        inject: [EventLedger, Clock],
+      },
       { provide: RegisterAllowance, useValue: new RegisterAllowance(config.registerRateLimit.max, config.registerRateLimit.windowMs) },
       { provide: APP_PIPE, useClass: ValidationPipe },
       { provide: APP_FILTER, useFactory: () => new WardenExceptionFilter(options.logger) },

@@ -1,18 +1,19 @@
 import { createServer, type RequestListener } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { cleanupOpenApiDoc } from 'nestjs-zod';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { PermissionPush } from './lifecycle/permission-push';
 import { RawJsonDeserializer, RawJsonSerializer } from './nats/raw-json.serdes';
 import { useJsonBodiesOnly } from './http/json-body-parser';
 import { registerSecurityPlugins } from './http/security-plugins';
-import { documentValidateRoute, registerValidateRoute } from './http/validate.route';
+import { registerConsole } from './http/console.route';
+import { registerValidateRoute } from './http/validate.route';
 import { ValidateRequestHandler } from './http/validate-request.handler';
+import { buildOpenApiDocument } from './http/openapi.document';
 import { ValidateFastPath } from './http/validate.fast-path';
-import { createHeartbeatHandler, documentHeartbeatRoute, HEARTBEAT_PATH, registerHeartbeatRoute } from './http/heartbeat.route';
+import { createHeartbeatHandler, HEARTBEAT_PATH, registerHeartbeatRoute } from './http/heartbeat.route';
 import { answerClientError, answerFrameworkError } from './http/protocol-errors';
 import { PinoNestLogger } from './observability/pino-logger';
 
@@ -40,25 +41,14 @@ export async function createApp(options: AppModuleOptions): Promise<NestFastifyA
   });
   useJsonBodiesOnly(app.getHttpAdapter().getInstance());
   await registerSecurityPlugins(app, options.config);
+  await registerConsole(app, options.config);
   const validate = app.get(ValidateRequestHandler).handle;
   registerValidateRoute(app, validate);
   fastPath.attach(validate);
   const heartbeat = createHeartbeatHandler(app);
   registerHeartbeatRoute(app, heartbeat);
   fastPath.attach(heartbeat, HEARTBEAT_PATH);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('warden control plane')
-      .setDescription('Register. Validate. Work. MachineID-compatible enforcement API.')
-      .setVersion('1')
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-org-key' }, 'x-org-key')
-      .addBearerAuth()
-      .build(),
-  );
-  documentValidateRoute(document);
-  documentHeartbeatRoute(document);
-  SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document));
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app));
   if (options.config.natsUrl) {
     app.connectMicroservice<MicroserviceOptions>(
       {

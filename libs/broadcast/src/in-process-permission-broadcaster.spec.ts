@@ -17,6 +17,29 @@ describe('InProcessPermissionBroadcaster', () => {
     expect(received).toEqual([own, org]);
   });
 
+  it("delivers every message of its org to an org watch (device and org-level), nothing of another org", async () => {
+    const hub = new InProcessPermissionBroadcaster();
+    const received: PermissionMessage[] = [];
+    hub.watchOrg('o1', (m) => received.push(m));
+    const device = message('o1', 'd2');
+    const org = message('o1', null, 'ORG_SUSPENDED');
+    await hub.publish([device, message('o2', 'd1'), org, message('o2', null)]);
+    expect(received).toEqual([device, org]);
+  });
+
+  it('stops delivering to an org watch after its unsubscribe, which is idempotent', async () => {
+    const hub = new InProcessPermissionBroadcaster();
+    const received: string[] = [];
+    const stop = hub.watchOrg('o1', (m) => received.push(m.code));
+    hub.watch('o1', 'd1', () => undefined);
+    expect(hub.watchCount).toBe(2);
+    stop();
+    stop();
+    expect(hub.watchCount).toBe(1);
+    await hub.publish([message('o1', 'd1')]);
+    expect(received).toEqual([]);
+  });
+
   it('delivers synchronously, before publish returns', () => {
     const hub = new InProcessPermissionBroadcaster();
     let calls = 0;

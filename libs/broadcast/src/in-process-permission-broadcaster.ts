@@ -18,12 +18,16 @@ interface Watch {
 
 /**
  * The in-process hub behind SSE watch streams: a listener watches one device and receives
- * that device's messages plus its org's org-level messages. Dispatch is synchronous, in
- * publish order, and allocates nothing per message; a throwing listener is isolated.
+ * that device's messages plus its org's org-level messages, or watches a whole org
+ * (`watchOrg`, the operator console) and receives every message of it. Dispatch is
+ * synchronous, in publish order, and allocates nothing per message; a throwing listener is
+ * isolated.
  */
 export class InProcessPermissionBroadcaster extends PermissionBroadcaster {
   /** orgId → deviceId → watches of that device. */
   private readonly orgs = new Map<string, Map<string, Set<Watch>>>();
+  /** orgId → watches of the whole org. */
+  private readonly orgWatches = new Map<string, Set<Watch>>();
   private closed = false;
   private watches = 0;
 
@@ -54,6 +58,24 @@ export class InProcessPermissionBroadcaster extends PermissionBroadcaster {
     return () => this.unwatch(orgId, deviceId, watch);
   }
 
+  /** Starts delivering every message of the org (device and org-level) to `listener`; returns the (idempotent) unsubscribe. */
+  watchOrg(orgId: string, listener: PermissionListener): () => void {
+    let watches = this.orgWatches.get(orgId);
+    if (!watches) {
+      watches = new Set();
+      this.orgWatches.set(orgId, watches);
+    }
+    const watch: Watch = { listener };
+    watches.add(watch);
+    this.watches++;
+    return () => {
+      const current = this.orgWatches.get(orgId);
+      if (!current || !current.delete(watch)) return;
+      this.watches--;
+      if (current.size === 0) this.orgWatches.delete(orgId);
+    };
+  }
+
   /** Delivers each message to its watchers before resolving. Rejects once closed. */
   publish(messages: readonly PermissionMessage[]): Promise<void> {
     if (this.closed) return Promise.reject(new BroadcastUnavailableError('the in-process broadcaster is closed'));
@@ -65,10 +87,13 @@ export class InProcessPermissionBroadcaster extends PermissionBroadcaster {
   async close(): Promise<void> {
     this.closed = true;
     this.orgs.clear();
+    this.orgWatches.clear();
     this.watches = 0;
   }
 
   private dispatch(message: PermissionMessage): void {
+    const whole = this.orgWatches.get(message.orgId);
+    if (whole) this.deliver(whole, message);
     const devices = this.orgs.get(message.orgId);
     if (!devices) return;
     if (message.deviceId !== null) {

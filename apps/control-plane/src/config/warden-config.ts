@@ -45,6 +45,8 @@ export const configSchema = z.object({
   WARDEN_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   /** How often lapsed leases are looked for (orgs with leases on only). */
   WARDEN_LEASE_CHECK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+  /** The built operator console (`npm run build`), served at /console. */
+  WARDEN_CONSOLE_DIR: z.string().trim().min(1).default('dist/console'),
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
 });
 
@@ -89,6 +91,8 @@ export interface WardenConfig {
   readonly snapshotIntervalMs: number;
   /** How often the lease expirer looks for devices whose lease lapsed (a lapsed device is expired within this, plus the write). */
   readonly leaseCheckMs: number;
+  /** Directory of the built console (index.html and assets/), served at /console; resolved against the working directory. */
+  readonly consoleDir: string;
 }
 
 /** A configuration error: its message names every bad variable. */
@@ -130,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     registerRateLimit: { max: e.WARDEN_REGISTER_RATE_LIMIT, windowMs: e.WARDEN_REGISTER_RATE_WINDOW_MS },
     snapshotIntervalMs: e.WARDEN_SNAPSHOT_INTERVAL_MS,
     leaseCheckMs: e.WARDEN_LEASE_CHECK_MS,
+    consoleDir: e.WARDEN_CONSOLE_DIR,
   };
 }

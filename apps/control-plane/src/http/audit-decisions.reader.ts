@@ -10,13 +10,17 @@ export interface DecisionQuery {
   readonly deviceId?: string;
   readonly from?: string;
   readonly to?: string;
+  /** Only decisions with this code. */
+  readonly code?: string;
+  /** Only allowed (true) or denied (false) decisions. */
+  readonly allowed?: boolean;
   /** Exclusive ledger position to continue after (the previous page's `nextCursor`). */
   readonly cursor?: bigint;
   readonly limit: number;
 }
 
 /**
- * Recorded decisions of one org (optionally one device, a time range), in ledger order,
+ * Recorded decisions of one org (optionally one device, a code, allowed or denied, a time range), in ledger order,
  * paged by ledger position. `nextCursor` is set while more of the ledger is left to look at.
  */
 export class AuditDecisionsReader {
@@ -30,8 +34,9 @@ export class AuditDecisionsReader {
       const page = await this.ledger.readAll({ after, streamPrefixes: [DECISIONS_STREAM_PREFIX], limit: SCAN_PAGE });
       for (const event of page) {
         after = event.position;
-        const data = event.data as { orgId?: unknown; deviceId?: unknown; decidedAt?: unknown };
+        const data = event.data as { orgId?: unknown; deviceId?: unknown; decidedAt?: unknown; code?: unknown; allowed?: unknown };
         if (data.orgId !== query.orgId || (query.deviceId !== undefined && data.deviceId !== query.deviceId)) continue;
+        if ((query.code !== undefined && data.code !== query.code) || (query.allowed !== undefined && data.allowed !== query.allowed)) continue;
         const decidedAt = String(data.decidedAt);
         if ((query.from && decidedAt < query.from) || (query.to && decidedAt > query.to)) continue;
         decisions.push({ position: event.position.toString(), node: event.streamId.slice(DECISIONS_STREAM_PREFIX.length), ...parsePermissionDecided(event.data).data });

@@ -1,6 +1,8 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+import { DECISION_CODES } from '@warden/domain';
 import { deviceIdSchema, positionTextSchema } from './common.schemas';
+import { SUMMARY_MAX_MINUTES } from './decision-summary.reader';
 
 /**
  * An ISO 8601 time, normalised to UTC (`…Z`, milliseconds): recorded times are compared with
@@ -14,9 +16,29 @@ export class AuditDecisionsQueryDto extends createZodDto(
     deviceId: deviceIdSchema.optional(),
     from: isoTime.optional(),
     to: isoTime.optional(),
+    code: z.enum(DECISION_CODES as [string, ...string[]]).optional().describe('only decisions with this code'),
+    allowed: z
+      .enum(['true', 'false'])
+      .transform((text) => text === 'true')
+      .optional()
+      .describe('only allowed (true) or denied (false) decisions'),
     cursor: position.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   }),
+) {}
+
+export class AuditEventsQueryDto extends createZodDto(
+  z.strictObject({
+    deviceId: deviceIdSchema.optional().describe('only events about this device'),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    cursor: z.string().regex(/^\d{1,19}$/, 'cursor must be a revision (decimal digits)').optional().describe('the nextCursor of the previous page'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  }),
+) {}
+
+export class DecisionSummaryQueryDto extends createZodDto(
+  z.strictObject({ minutes: z.coerce.number().int().min(1).max(SUMMARY_MAX_MINUTES).default(15).describe(`1 to ${SUMMARY_MAX_MINUTES}`) }),
 ) {}
 
 export class AuditStateQueryDto extends createZodDto(

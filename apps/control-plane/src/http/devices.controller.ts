@@ -1,5 +1,14 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiDefaultResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ErrorBodyDto } from './common.responses';
+import {
+  DeviceBatchResponseDto,
+  DeviceCommandResponseDto,
+  DeviceHistoryResponseDto,
+  DeviceListResponseDto,
+  LegacyValidateResponseDto,
+  RegisterResponseDto,
+} from './devices.responses';
 import { deviceHistory } from '@warden/audit';
 import { decideValidation, OrgErrors, WardenError, type DeviceOutcome } from '@warden/domain';
 import { EventLedger } from '@warden/ledger';
@@ -26,6 +35,7 @@ import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usa
 @ApiHeader({ name: 'x-org-key', required: true, description: 'org key (admin) or runtime key' })
 @Controller('api/v1/devices')
 @UseGuards(OrgKeyGuard)
+@ApiDefaultResponse({ type: ErrorBodyDto.Output, description: 'an error: `error` is a stable code' })
 export class DevicesController {
   constructor(
     private readonly registration: RegistrationService,
@@ -41,6 +51,8 @@ export class DevicesController {
   @Post('register')
   @PerKeyRateLimit()
   @ApiOperation({ summary: 'Register a device (idempotent); refused at the cap, when revoked or when the org is suspended' })
+  @ApiOkResponse({ type: RegisterResponseDto.Output })
+  @ApiResponse({ status: 403, type: RegisterResponseDto.Output, description: 'refused (cap reached, revoked, org suspended), with `error`; also 403 forbidden_scope' })
   async register(@Principal() principal: KeyPrincipal, @Body() body: RegisterDeviceDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const requestId = this.ids.uuid();
     const result = await this.registration.register(principal, body.deviceId, body.labels ?? {}, requestId);
@@ -53,6 +65,7 @@ export class DevicesController {
 
   @Get('validate')
   @ApiOperation({ summary: 'Legacy validate (MachineID GET form), with valid/revoked fields' })
+  @ApiOkResponse({ type: LegacyValidateResponseDto.Output })
   async validateLegacy(@Principal() principal: KeyPrincipal, @Query() query: ValidateQueryDto) {
     // OrgKeyGuard has settled the query's consistencyToken already, before authenticating the key.
     const result = await this.validation.validate(principal, query.deviceId, this.ids.uuid());
@@ -62,6 +75,7 @@ export class DevicesController {
   @Get('list')
   @RequireAdminKey()
   @ApiOperation({ summary: 'Every device of the org with its current permission' })
+  @ApiOkResponse({ type: DeviceListResponseDto.Output })
   list(@Principal() principal: KeyPrincipal) {
     const state = this.projection.org(principal.orgId)!;
     const now = Date.now();
@@ -74,6 +88,8 @@ export class DevicesController {
   @Post('revoke')
   @HttpCode(200)
   @RequireAdminKey()
+  @ApiOperation({ summary: 'Revoke a device; idempotent (result already_revoked); 404 device_not_found for an unknown one' })
+  @ApiOkResponse({ type: DeviceCommandResponseDto.Output })
   async revoke(@Principal() principal: KeyPrincipal, @Body() body: RevokeDeviceDto) {
     return this.single('devices/revoke', await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: [body.deviceId], reason: body.reason ?? '' } }));
   }
@@ -81,6 +97,8 @@ export class DevicesController {
   @Post('unrevoke')
   @HttpCode(200)
   @RequireAdminKey()
+  @ApiOperation({ summary: 'Restore a revoked device; 403 device_limit_reached at the cap' })
+  @ApiOkResponse({ type: DeviceCommandResponseDto.Output })
   async unrevoke(@Principal() principal: KeyPrincipal, @Body() body: DeviceIdDto) {
     return this.single('devices/unrevoke', await this.run(principal, { type: 'RestoreDevices', data: { deviceIds: [body.deviceId] } }));
   }
@@ -88,6 +106,8 @@ export class DevicesController {
   @Post('remove')
   @HttpCode(200)
   @RequireAdminKey()
+  @ApiOperation({ summary: 'Forget a device (it may register again, as a new registration)' })
+  @ApiOkResponse({ type: DeviceCommandResponseDto.Output })
   async remove(@Principal() principal: KeyPrincipal, @Body() body: DeviceIdDto) {
     return this.single('devices/remove', await this.run(principal, { type: 'RemoveDevices', data: { deviceIds: [body.deviceId] } }));
   }
@@ -95,6 +115,8 @@ export class DevicesController {
   @Post('revoke_batch')
   @HttpCode(200)
   @RequireAdminKey()
+  @ApiOperation({ summary: 'Revoke up to 1000 devices in one atomic append' })
+  @ApiOkResponse({ type: DeviceBatchResponseDto.Output })
   async revokeBatch(@Principal() principal: KeyPrincipal, @Body() body: DeviceBatchDto) {
     return this.batch('devices/revoke_batch', await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: body.deviceIds, reason: body.reason ?? '' } }));
   }
@@ -102,6 +124,8 @@ export class DevicesController {
   @Post('unrevoke_batch')
   @HttpCode(200)
   @RequireAdminKey()
+  @ApiOperation({ summary: 'Restore devices in request order while the cap allows' })
+  @ApiOkResponse({ type: DeviceBatchResponseDto.Output })
   async unrevokeBatch(@Principal() principal: KeyPrincipal, @Body() body: DeviceBatchDto) {
     return this.batch('devices/unrevoke_batch', await this.run(principal, { type: 'RestoreDevices', data: { deviceIds: body.deviceIds } }));
   }
@@ -109,6 +133,7 @@ export class DevicesController {
   @Get('history')
   @RequireAdminKey()
   @ApiOperation({ summary: "A device's control events and recorded decisions, in ledger order" })
+  @ApiOkResponse({ type: DeviceHistoryResponseDto.Output })
   async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto) {
     const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId);
     return { status: 'ok', handler: 'devices/history', deviceId: query.deviceId, events };

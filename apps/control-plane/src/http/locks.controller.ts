@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorBodyDto } from './common.responses';
+import { LiftLockResponseDto, LockListResponseDto, PlaceLockResponseDto } from './locks.responses';
 import { lockedDeviceCount, locksInForce, type LockSelector, type LockState, type OrgState } from '@warden/domain';
 import { Clock, IdSource, OrgCommandService, stampCommand } from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
@@ -16,6 +18,7 @@ import { LockIdDto, PlaceLockDto } from './locks.schemas';
 @ApiTags('locks')
 @Controller('api/v1/locks')
 @AdminKeyEndpoint()
+@ApiDefaultResponse({ type: ErrorBodyDto.Output, description: 'an error: `error` is a stable code' })
 export class LocksController {
   constructor(
     private readonly commands: OrgCommandService,
@@ -27,6 +30,7 @@ export class LocksController {
   @Post()
   @HttpCode(200)
   @ApiOperation({ summary: 'Place a lock on a device and/or labels (every label must match); answers its lockId and how many devices it denies now' })
+  @ApiOkResponse({ type: PlaceLockResponseDto.Output })
   async place(@Principal() principal: KeyPrincipal, @Body() body: PlaceLockDto) {
     const lockId = this.ids.uuid();
     const data = { lockId, selector: selectorOf(body.selector), reason: body.reason, expiresAt: body.expiresAt ?? null };
@@ -37,6 +41,7 @@ export class LocksController {
 
   @Get()
   @ApiOperation({ summary: 'The active locks of the org (timed locks past their time are gone), with how many devices each denies now' })
+  @ApiOkResponse({ type: LockListResponseDto.Output })
   list(@Principal() principal: KeyPrincipal) {
     const state = this.projection.org(principal.orgId)!;
     const locks = locksInForce(state, Date.parse(this.clock.now())).map((lock) => lockView(state, lock));
@@ -46,6 +51,7 @@ export class LocksController {
   @Post('remove')
   @HttpCode(200)
   @ApiOperation({ summary: 'Lift a lock; an unknown lock (or a timed one already past its time) is 404 lock_not_found' })
+  @ApiOkResponse({ type: LiftLockResponseDto.Output })
   async remove(@Principal() principal: KeyPrincipal, @Body() body: LockIdDto) {
     const command = stampCommand({ type: 'LiftLock', data: { lockId: body.lockId } }, principal, this.clock);
     const result = await this.commands.execute(command, { correlationId: this.ids.uuid() });

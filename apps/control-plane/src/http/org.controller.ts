@@ -1,29 +1,65 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PLAN_LIMITS, type PlanTier } from '@warden/domain';
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { decideValidation, PLAN_LIMITS, type PlanTier } from '@warden/domain';
 import { Clock, IdSource, issueKey, OrgCommandService, stampCommand, type UnstampedCommand } from '@warden/enforcement';
-import type { KeyPrincipal } from '@warden/projection';
+import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
 import { Principal } from './auth/principal';
 import { positionText, usageFields } from './envelopes';
+import { ErrorBodyDto } from './common.responses';
 import { CreateOrgDto, IssueKeyDto, RevokeKeyDto, SetLimitsDto, SetPolicyDto, SuspendOrgDto } from './org.schemas';
+import { CreateOrgResponseDto, IssueKeyResponseDto, KeyListResponseDto, OrgChangeResponseDto, OrgResponseDto, RevokeKeyResponseDto } from './org.responses';
 
 /** Org lifecycle: creation (admin token), kill switch, limits and keys (admin-scoped org key). */
 @ApiTags('org')
 @Controller('api/v1/org')
+@ApiDefaultResponse({ type: ErrorBodyDto.Output, description: 'an error: `error` is a stable code' })
 export class OrgController {
   constructor(
     private readonly commands: OrgCommandService,
+    private readonly projection: PermissionProjection,
     private readonly ids: IdSource,
     private readonly clock: Clock,
   ) {}
+
+  @Get()
+  @AdminKeyEndpoint()
+  @ApiOperation({ summary: "The org: its name, plan and cap, whether it is suspended (and why), how many devices validate would allow now" })
+  @ApiOkResponse({ type: OrgResponseDto.Output })
+  org(@Principal() principal: KeyPrincipal) {
+    const state = this.projection.org(principal.orgId)!;
+    const now = Date.parse(this.clock.now());
+    let allowed = 0;
+    for (const deviceId of state.devices.keys()) if (decideValidation(state, deviceId, now).allowed) allowed++;
+    return {
+      status: 'ok',
+      handler: 'org',
+      orgId: principal.orgId,
+      name: state.name,
+      ...usageFields(state),
+      suspendedReason: state.suspended ? (state.suspendedReason ?? '') : null,
+      devicesAllowed: allowed,
+      position: positionText(this.projection.position),
+    };
+  }
+
+  @Get('keys')
+  @AdminKeyEndpoint()
+  @ApiOperation({ summary: "The org's active keys: id, scope and when issued (never the key nor its hash)" })
+  @ApiOkResponse({ type: KeyListResponseDto.Output })
+  keys(@Principal() principal: KeyPrincipal) {
+    const state = this.projection.org(principal.orgId)!;
+    const keys = [...state.keys.values()].map((key) => ({ keyId: key.keyId, scope: key.scope, issuedAt: key.issuedAt, current: key.keyId === principal.keyId }));
+    return { status: 'ok', handler: 'org/keys/list', orgId: principal.orgId, count: keys.length, keys };
+  }
 
   @Post('create')
   @HttpCode(200)
   @UseGuards(AdminTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Create an org; answers its admin-scoped org key (shown once)' })
+  @ApiOkResponse({ type: CreateOrgResponseDto.Output })
   async create(@Body() body: CreateOrgDto) {
     const orgId = this.ids.uuid();
     const planTier = body.planTier ?? 'free';
@@ -45,6 +81,7 @@ export class OrgController {
   @HttpCode(200)
   @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Org-wide kill switch: every validation of the org is denied with ORG_SUSPENDED' })
+  @ApiOkResponse({ type: OrgChangeResponseDto.Output })
   async suspend(@Principal() principal: KeyPrincipal, @Body() body: SuspendOrgDto) {
     const result = await this.run(principal, { type: 'SuspendOrg', data: { reason: body.reason ?? '' } });
     return { status: 'ok', handler: 'org/suspend', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
@@ -54,6 +91,7 @@ export class OrgController {
   @HttpCode(200)
   @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Release the org-wide kill switch' })
+  @ApiOkResponse({ type: OrgChangeResponseDto.Output })
   async resume(@Principal() principal: KeyPrincipal) {
     const result = await this.run(principal, { type: 'ResumeOrg', data: {} });
     return { status: 'ok', handler: 'org/resume', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
@@ -63,6 +101,7 @@ export class OrgController {
   @HttpCode(200)
   @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Set the device cap and/or plan tier' })
+  @ApiOkResponse({ type: OrgChangeResponseDto.Output })
   async setLimits(@Principal() principal: KeyPrincipal, @Body() body: SetLimitsDto) {
     const data = { limit: body.limit, planTier: body.planTier as PlanTier | undefined };
     const result = await this.run(principal, { type: 'SetDeviceLimit', data });
@@ -91,6 +130,7 @@ export class OrgController {
   @HttpCode(200)
   @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Issue a key (runtime scope: register, validate, watch only); shown once' })
+  @ApiOkResponse({ type: IssueKeyResponseDto.Output })
   async issue(@Principal() principal: KeyPrincipal, @Body() body: IssueKeyDto) {
     const key = issueKey(this.ids, body.scope);
     await this.run(principal, { type: 'IssueKey', data: { keyId: key.keyId, keyHash: key.keyHash, scope: key.scope } });
@@ -101,6 +141,7 @@ export class OrgController {
   @HttpCode(200)
   @AdminKeyEndpoint()
   @ApiOperation({ summary: 'Revoke a key; the last admin key cannot be revoked' })
+  @ApiOkResponse({ type: RevokeKeyResponseDto.Output })
   async revokeKey(@Principal() principal: KeyPrincipal, @Body() body: RevokeKeyDto) {
     await this.run(principal, { type: 'RevokeKey', data: { keyId: body.keyId } });
     return { status: 'ok', handler: 'org/keys/revoke', keyId: body.keyId };

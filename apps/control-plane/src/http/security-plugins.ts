@@ -4,6 +4,7 @@ import { hashKey } from '@warden/enforcement';
 import { PermissionProjection } from '@warden/projection';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import type { WardenConfig } from '../config/warden-config';
+import { isConsoleUrl } from './console.route';
 import { RateLimited, RegisterAllowance } from './register-allowance';
 
 /**
@@ -27,6 +28,21 @@ const DOCS_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+};
+
+/**
+ * The operator console (/console): scripts, styles, images and API calls from this origin
+ * only, no inline script or style element (Vite builds external module scripts and one
+ * stylesheet), no plugins, no framing, no <base>, and no form submission at all (forms are
+ * handled by script: a form that the browser submitted itself could carry a key into a URL).
+ */
+export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+    "manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
 };
 
 /**
@@ -60,7 +76,8 @@ export async function registerSecurityPlugins(app: NestFastifyApplication, confi
 }
 
 function addSecurityHeaders(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-  reply.headers(request.url.startsWith('/docs') ? DOCS_HEADERS : API_HEADERS);
+  const url = request.url;
+  reply.headers(url.startsWith('/docs') ? DOCS_HEADERS : isConsoleUrl(url) ? CONSOLE_HEADERS : API_HEADERS);
   done();
 }
 

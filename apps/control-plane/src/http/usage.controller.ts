@@ -1,6 +1,7 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiTags } from '@nestjs/swagger';
+import { ApiDefaultResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Clock, LivenessTracker } from '@warden/enforcement';
+import { ErrorBodyDto, UsageResponseDto } from './common.responses';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import { OrgKeyGuard } from './auth/org-key.guard';
 import { Principal, RequireAdminKey } from './auth/principal';
@@ -19,6 +20,9 @@ export class UsageController {
 
   @Get()
   @RequireAdminKey()
+  @ApiOperation({ summary: "The org's plan, cap and device counts" })
+  @ApiOkResponse({ type: UsageResponseDto.Output })
+  @ApiDefaultResponse({ type: ErrorBodyDto.Output, description: 'an error: `error` is a stable code' })
   usage(@Principal() principal: KeyPrincipal) {
     const state = this.projection.org(principal.orgId)!;
     let revoked = 0;

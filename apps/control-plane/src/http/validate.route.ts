@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { RequestConnection } from '../auth/consistency-wait';
 import { ValidateDto } from './devices.schemas';
 import type { ValidateAnswer } from './validate-request.handler';
+import { ErrorBodyDto } from './common.responses';
+import { ValidateResponseDto } from './devices.responses';
 
 export const VALIDATE_PATH = '/api/v1/devices/validate';
 
@@ -40,7 +42,16 @@ export function documentValidateRoute(document: OpenAPIObject): void {
       security: [{ 'x-org-key': [] }],
       parameters: [{ name: 'x-org-key', in: 'header', required: true, description: 'org key (admin) or runtime key', schema: { type: 'string' } }],
       requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(ValidateDto.schema, { io: 'input' }) as object } } },
-      responses: { '200': { description: 'the verdict (allowed or not, with its code), on the record' } },
+      responses: {
+        '200': {
+          description: 'the verdict (allowed or not, with its code), on the record',
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${ValidateResponseDto.Output.name}` } } },
+        },
+        default: {
+          description: 'an error: `error` is a stable code',
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${ErrorBodyDto.Output.name}` } } },
+        },
+      },
     },
   };
 }

@@ -1,0 +1,104 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { decisionCodeSchema, labelsResponseSchema, nullableString, positionSchema, usageFieldsShape } from './common.responses';
+
+export const deviceViewSchema = z
+  .strictObject({
+    deviceId: z.string(),
+    status: z.enum(['active', 'revoked', 'expired']),
+    allowed: z.boolean(),
+    code: decisionCodeSchema.describe('what validate would answer now'),
+    labels: labelsResponseSchema,
+    registeredAt: z.string(),
+    revokedAt: nullableString('when it was revoked; null unless revoked'),
+    revokedReason: nullableString('the reason given with the revoke; null unless revoked'),
+  })
+  .meta({ id: 'DeviceView' });
+
+export class DeviceListResponseDto extends createZodDto(
+  z.strictObject({
+    status: z.literal('ok'),
+    handler: z.literal('devices/list'),
+    orgId: z.string(),
+    count: z.number().int(),
+    devices: z.array(deviceViewSchema),
+    ...usageFieldsShape,
+  }),
+) {}
+
+const outcomeSchema = z.enum(['registered', 'exists', 'limit_reached', 'suspended', 'revoked', 'already_revoked', 'restored', 'not_revoked', 'removed', 'not_found']);
+
+export class DeviceCommandResponseDto extends createZodDto(
+  z.strictObject({
+    status: z.literal('ok'),
+    handler: z.enum(['devices/revoke', 'devices/unrevoke', 'devices/remove']),
+    deviceId: z.string(),
+    result: outcomeSchema,
+    request_id: z.string(),
+    position: positionSchema,
+    ...usageFieldsShape,
+  }),
+) {}
+
+export class DeviceBatchResponseDto extends createZodDto(
+  z.strictObject({
+    status: z.literal('ok'),
+    handler: z.enum(['devices/revoke_batch', 'devices/unrevoke_batch']),
+    results: z.array(z.strictObject({ deviceId: z.string(), result: outcomeSchema, ok: z.boolean() })),
+    request_id: z.string(),
+    position: positionSchema,
+    ...usageFieldsShape,
+  }),
+) {}
+
+export class DeviceHistoryResponseDto extends createZodDto(
+  z.strictObject({
+    status: z.literal('ok'),
+    handler: z.literal('devices/history'),
+    deviceId: z.string(),
+    events: z.array(
+      z
+        .strictObject({
+          position: positionSchema,
+          streamId: z.string().describe('org-<orgId> for a control event, decisions-<nodeId> for a decision record'),
+          revision: z.string(),
+          type: z.string().describe('the control event type, or PermissionDecided'),
+          at: z.string().describe("the event's at, or the decision's decidedAt"),
+          data: z.record(z.string(), z.unknown()).describe('the event or decision record as stored'),
+        })
+        .meta({ id: 'HistoryEntry' }),
+    ),
+  }),
+) {}
+
+/** What validate answers (POST, and the legacy GET adds valid and revoked). */
+export const validateResponseShape = {
+  orgId: z.string(),
+  allowed: z.boolean(),
+  code: decisionCodeSchema,
+  request_id: z.string(),
+  status: z.string().describe('legacy MachineID status: ok, revoked, suspended, …'),
+  reason: z.string(),
+  deviceId: z.string(),
+  position: positionSchema,
+  handler: z.literal('devices/validate'),
+};
+
+export class ValidateResponseDto extends createZodDto(z.strictObject(validateResponseShape)) {}
+
+export class LegacyValidateResponseDto extends createZodDto(
+  z.strictObject({ ...validateResponseShape, valid: z.boolean(), revoked: z.boolean() }),
+) {}
+
+export class RegisterResponseDto extends createZodDto(
+  z.strictObject({
+    status: z.enum(['ok', 'exists', 'limit_reached', 'revoked', 'suspended']),
+    handler: z.literal('devices/register'),
+    deviceId: z.string(),
+    orgId: z.string(),
+    position: positionSchema,
+    ...usageFieldsShape,
+    error: z.string().optional().describe('on a refusal (403): device_limit_reached, device_revoked, org_suspended'),
+    request_id: z.string().optional(),
+  }),
+) {}
