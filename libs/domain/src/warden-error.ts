@@ -1,8 +1,9 @@
 /**
  * The one error family thrown by libs. `kind` is what apps map to an HTTP status or exit
- * code; `code` is the stable, machine-readable error code clients see.
+ * code; `code` is the stable, machine-readable error code clients see. `exhausted`: a bounded
+ * resource (e.g. concurrent audit queries) is all in use; the same request may succeed later.
  */
-export type ErrorKind = 'invalid' | 'unauthorized' | 'refused' | 'not-found' | 'conflict' | 'unavailable' | 'corrupt';
+export type ErrorKind = 'invalid' | 'unauthorized' | 'refused' | 'not-found' | 'conflict' | 'exhausted' | 'unavailable' | 'corrupt';
 
 export class WardenError extends Error {
   constructor(
