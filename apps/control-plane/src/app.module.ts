@@ -20,7 +20,9 @@ import type { NodeIdentity } from './config/node-identity';
 import type { WardenConfig } from './config/warden-config';
 import { AdminTokenGuard } from './http/auth/admin-token.guard';
 import { OrgKeyGuard } from './http/auth/org-key.guard';
+import { AuditQueryGate } from '@warden/audit';
 import { AuditDecisionsReader } from './http/audit-decisions.reader';
+import { AuditQueryInterceptor } from './http/audit-query.interceptor';
 import { AuditController } from './http/audit.controller';
 import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
@@ -100,6 +102,8 @@ export class AppModule {
         inject: [PermissionProjection, EventLedger],
       },
       { provide: AuditDecisionsReader, useFactory: (l: EventLedger) => new AuditDecisionsReader(l), inject: [EventLedger] },
+      { provide: AuditQueryGate, useValue: new AuditQueryGate(config.auditQueries) },
+      AuditQueryInterceptor,
       { provide: RegisterAllowance, useValue: new RegisterAllowance(config.registerRateLimit.max, config.registerRateLimit.windowMs) },
       { provide: APP_PIPE, useClass: ValidationPipe },
       { provide: APP_FILTER, useFactory: () => new WardenExceptionFilter(options.logger) },

@@ -23,6 +23,9 @@ export interface CooperativeOptions {
   readonly pageSize?: number;
 }
 
+/** Longest rest between two audit turns. */
+const MAX_REST_MS = 10;
+
 /** Audit reads waiting for their next turn, in arrival order. */
 const waiting: Array<() => void> = [];
 let turnScheduled = false;
@@ -31,16 +34,17 @@ let turnScheduled = false;
  * Lets everything already queued on the event loop (validations, I/O) run, then throws the
  * signal's reason if it was aborted meanwhile.
  *
- * Every caller in the process waits in one queue, and one timer lets one of them go per turn
- * of the event loop: so however many audit reads run at once, a turn holds at most one page
- * of audit work (with one callback per caller, eight queries would run eight pages back to
- * back in every turn). The turn is a `setTimeout(0)`, which runs in the timers phase, at the
- * start of the next iteration: requests that arrived meanwhile are read in the poll phase
- * and their decision records flushed in the check phase (`setImmediate`) of that iteration
- * without waiting behind a page; a `setImmediate` turn would queue the page ahead of that
- * flush. Never a resolved promise: a microtask runs before any I/O and yields nothing.
- * Measured on a loaded 2-core machine (test/e2e/audit-isolation): validate p99 18–33 ms with
- * timer turns, 33–61 ms with `setImmediate` turns, under the same history reads.
+ * Every caller in the process waits in one queue, and one timer lets one of them go per
+ * iteration of the event loop: however many audit reads run at once, an iteration holds at
+ * most one page of audit work (with a callback per caller, eight queries would run eight
+ * pages back to back in every iteration). Why a timer (`setTimeout`, timers phase) and not
+ * `setImmediate` (check phase): requests that arrive are read in the poll phase and their
+ * decision records are flushed by a `setImmediate`, which a page queued in the check phase
+ * would delay. After each turn the next one waits as long as that turn's iteration took
+ * (the page plus the I/O served with it, at most {@link MAX_REST_MS}), so audit reads get
+ * about half of a busy event loop and all of an idle one. Never a resolved promise: a
+ * microtask runs before any I/O and yields nothing. Measured in test/e2e/audit-isolation
+ * (README, decisions): each of these steps lowered validate p99 under back-to-back history.
  */
 export async function yieldToEventLoop(signal?: AbortSignal): Promise<void> {
   await new Promise<void>((resolve) => {
@@ -53,8 +57,6 @@ export async function yieldToEventLoop(signal?: AbortSignal): Promise<void> {
   signal?.throwIfAborted();
 }
 
-/** Longest rest between two audit turns. */
-const MAX_REST_MS = 10;
 
 function nextTurn(): void {
   const started = performance.now();

@@ -35,6 +35,12 @@ export const configSchema = z.object({
   WARDEN_REGISTER_RATE_WINDOW_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** How often the projection snapshot is rewritten (it is also written at shutdown); 0: no snapshot at all. */
   WARDEN_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
+  /** Audit queries (history, audit/*, devices/list) one org may run at once on this node. */
+  WARDEN_AUDIT_MAX_QUERIES_PER_ORG: z.coerce.number().int().min(1).max(1000).default(2),
+  /** Audit queries all orgs together may run at once on this node. */
+  WARDEN_AUDIT_MAX_QUERIES: z.coerce.number().int().min(1).max(10_000).default(8),
+  /** Budget of one audit query; past it the query stops and answers 503 query_timeout. */
+  WARDEN_AUDIT_QUERY_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
   WARDEN_FAULT_INJECTION: z.enum(['none', 'crash-before-publish']).default('none'),
 });
@@ -69,6 +75,12 @@ export interface WardenConfig {
    * shutdown. 0 turns snapshots off (every start replays the ledger).
    */
   readonly snapshotIntervalMs: number;
+  /**
+   * Audit reads (device history, audit decisions/state/export, devices/list): at most `perOrg`
+   * running at once per org and `perNode` in all (beyond: 429 too_many_queries), each stopped
+   * after `timeoutMs` (503 query_timeout).
+   */
+  readonly auditQueries: { readonly perOrg: number; readonly perNode: number; readonly timeoutMs: number };
   readonly faultInjection: 'none' | 'crash-before-publish';
 }
 
@@ -107,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     consistencyWaitMs: e.WARDEN_CONSISTENCY_WAIT_MS,
     registerRateLimit: { max: e.WARDEN_REGISTER_RATE_LIMIT, windowMs: e.WARDEN_REGISTER_RATE_WINDOW_MS },
     snapshotIntervalMs: e.WARDEN_SNAPSHOT_INTERVAL_MS,
+    auditQueries: { perOrg: e.WARDEN_AUDIT_MAX_QUERIES_PER_ORG, perNode: e.WARDEN_AUDIT_MAX_QUERIES, timeoutMs: e.WARDEN_AUDIT_QUERY_TIMEOUT_MS },
     faultInjection: e.WARDEN_FAULT_INJECTION,
   };
 }

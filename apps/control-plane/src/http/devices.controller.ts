@@ -6,6 +6,7 @@ import { EventLedger } from '@warden/ledger';
 import { Clock, IdSource, OrgCommandService, RegistrationService, ValidationService } from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
+import { AuditRead, QuerySignal } from './audit-query.interceptor';
 import { OrgKeyGuard } from './auth/org-key.guard';
 import { PerKeyRateLimit } from './per-key-rate-limit.decorator';
 import { Principal, RequireAdminKey } from './auth/principal';
@@ -13,6 +14,7 @@ import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, Revok
 import type { WardenConfig } from '../config/warden-config';
 import { WARDEN_CONFIG } from '../lifecycle/tokens';
 import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields } from './envelopes';
+import { sendListAnswer } from './streamed-answer';
 
 /** The MachineID-compatible device endpoints (`/api/v1/devices/*`). */
 @ApiTags('devices')
@@ -51,13 +53,25 @@ export class DevicesController {
     return legacyValidateEnvelope(query.deviceId, result, principal.orgId);
   }
 
+  /**
+   * Every device, from the projection. A long list is built and sent in chunks (see
+   * sendListAnswer): the device set is taken at once, each device's view when its chunk is
+   * written, the usage fields after the last one.
+   */
   @Get('list')
   @RequireAdminKey()
+  @AuditRead()
   @ApiOperation({ summary: 'Every device of the org with its current permission' })
-  list(@Principal() principal: KeyPrincipal) {
+  list(@Principal() principal: KeyPrincipal, @Res() reply: FastifyReply) {
     const state = this.projection.org(principal.orgId)!;
-    const devices = [...state.devices.values()].map((device) => deviceView(device, decideValidation(state, device.deviceId).code));
-    return { status: 'ok', handler: 'devices/list', orgId: principal.orgId, count: devices.length, devices, ...usageFields(state) };
+    const devices = [...state.devices.values()];
+    sendListAnswer(reply, {
+      head: { status: 'ok', handler: 'devices/list', orgId: principal.orgId, count: devices.length },
+      key: 'devices',
+      items: devices,
+      view: (device) => deviceView(device, decideValidation(state, device.deviceId).code),
+      tail: () => usageFields(state),
+    });
   }
 
   @Post('revoke')
@@ -102,10 +116,11 @@ export class DevicesController {
 
   @Get('history')
   @RequireAdminKey()
+  @AuditRead()
   @ApiOperation({ summary: "A device's control events and recorded decisions, in ledger order" })
-  async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto) {
-    const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId);
-    return { status: 'ok', handler: 'devices/history', deviceId: query.deviceId, events };
+  async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto, @Res() reply: FastifyReply, @QuerySignal() signal?: AbortSignal) {
+    const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId, { signal });
+    sendListAnswer(reply, { head: { status: 'ok', handler: 'devices/history', deviceId: query.deviceId }, key: 'events', items: events });
   }
 
   private consistency(token: string | undefined) {

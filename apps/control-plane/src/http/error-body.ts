@@ -21,6 +21,7 @@ const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   refused: 403,
   'not-found': 404,
   conflict: 409,
+  exhausted: 429,
   unavailable: 503,
   corrupt: 503,
 };
