@@ -107,12 +107,14 @@ async function main(): Promise<void> {
     const sqlite = await SqliteEventLedger.open({ path: join(dir, 'ledger.sqlite') });
     await generate(sqlite);
     const ledger = new MarkingLedger(sqlite);
-    const options = { pageSize: PAGE };
+    // A signal makes each read an audit query, as the control plane runs it (without one, the CLI's way, it runs straight through).
+    const signal = new AbortController().signal;
+    const options = { pageSize: PAGE, signal };
     const reader = new AuditDecisionsReader(ledger);
     const reads: Array<[string, () => Promise<unknown>]> = [
       [`device history (${DECISIONS.toLocaleString()} decisions scanned, chains checked)`, () => deviceHistory(ledger, 'audited', 'd7', options)],
-      [`audit/decisions, no match (${DECISIONS.toLocaleString()} scanned; always ${AUDIT_PAGE_ROWS} rows a page)`, () => reader.query({ orgId: 'audited', deviceId: 'nobody', limit: 100 })],
-      [`export (${DECISIONS.toLocaleString()} decisions)`, () => drain(exportOrgLines(ledger, { orgId: 'audited', pageSize: PAGE }))],
+      [`audit/decisions, no match (${DECISIONS.toLocaleString()} scanned; always ${AUDIT_PAGE_ROWS} rows a page)`, () => reader.query({ orgId: 'audited', deviceId: 'nobody', limit: 100 }, signal)],
+      [`export (${DECISIONS.toLocaleString()} decisions)`, () => drain(exportOrgLines(ledger, { orgId: 'audited', pageSize: PAGE, signal }))],
       [`state at a moment (${DEVICES.toLocaleString()} devices)`, () => orgStateAt(ledger, 'big', { position: 2n ** 62n }, options)],
       [`device history in the org of ${DEVICES.toLocaleString()} devices`, () => deviceHistory(ledger, 'big', 'r7', options)],
     ];

@@ -51,13 +51,17 @@ describe('cooperative reads', () => {
       expect(positions).toEqual((await ledger.readAll({ streamPrefixes: ['decisions-'] })).map((event) => event.position));
     });
 
-    it('lets other work run between two pages', async () => {
+    it('lets other work run between two pages of a query, and runs straight through without one', async () => {
       const ledger = await ledgerWith(64);
-      const counter = turnCounter();
-      const seen: number[] = [];
-      for await (const _page of readAllPages(ledger, {}, { pageSize: 8 })) seen.push(counter.turns);
-      counter.stop();
-      for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
+      const turnsBetweenPages = async (signal?: AbortSignal) => {
+        const counter = turnCounter();
+        const seen: number[] = [];
+        for await (const _page of readAllPages(ledger, {}, { pageSize: 8, signal })) seen.push(counter.turns);
+        counter.stop();
+        return seen.slice(1).map((turns, i) => turns - seen[i]!);
+      };
+      expect((await turnsBetweenPages(new AbortController().signal)).every((turns) => turns > 0)).toBe(true);
+      expect((await turnsBetweenPages()).every((turns) => turns === 0)).toBe(true);
     });
 
     it("stops between pages once its signal aborts, rejecting with the signal's reason, and reads no further page", async () => {
@@ -94,7 +98,8 @@ describe('cooperative reads', () => {
     });
 
     it('has a pacer that is due once its slice has run, and starts a new slice after a pause', async () => {
-      const pacer = new LoopPacer(undefined, 5);
+      expect(new LoopPacer(undefined, 0).due()).toBe(false);
+      const pacer = new LoopPacer(new AbortController().signal, 5);
       expect(pacer.due()).toBe(false);
       const start = performance.now();
       while (performance.now() - start < 6);

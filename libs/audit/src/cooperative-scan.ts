@@ -12,11 +12,15 @@ export const AUDIT_PAGE_ROWS = 64;
 /** Longest stretch of in-memory audit work (folding, building an answer) between two yields. */
 export const AUDIT_SLICE_MS = 2;
 
-/** Options of a read that shares the event loop with enforcement. */
+/** Options of an audit read. */
 export interface CooperativeOptions {
   /**
-   * Stops the read between two pages: it rejects with the signal's reason (a deadline, a
-   * client that went away), so an abandoned read never keeps running in the background.
+   * The audit query this read serves (AuditQueryGate). With it, the read shares the event
+   * loop with enforcement: it gives the loop back between two pages (and every
+   * {@link AUDIT_SLICE_MS} of in-memory work) and stops there once the signal aborts,
+   * rejecting with its reason (a deadline, a client that went away), so an abandoned read
+   * never keeps running in the background. Without it (the CLI, which has nothing else on its
+   * loop) the read runs straight through, as fast as it can.
    */
   readonly signal?: AbortSignal;
   /** Rows per ledger page (default {@link AUDIT_PAGE_ROWS}). */
@@ -71,9 +75,10 @@ function nextTurn(): void {
 }
 
 /**
- * Paces an in-memory loop: `due()` turns true once the current slice has run
- * {@link AUDIT_SLICE_MS}; `pause()` then yields to the event loop and starts a new slice.
- * `if (pacer.due()) await pacer.pause();` costs one clock read per item while not due.
+ * Paces an in-memory loop of an audit query: `due()` turns true once the current slice has
+ * run {@link AUDIT_SLICE_MS}; `pause()` then yields to the event loop and starts a new slice.
+ * `if (pacer.due()) await pacer.pause();` costs one clock read per item while not due. With
+ * no signal (no query: the CLI) it is never due.
  */
 export class LoopPacer {
   private sliceStart = performance.now();
@@ -84,7 +89,7 @@ export class LoopPacer {
   ) {}
 
   due(): boolean {
-    return performance.now() - this.sliceStart >= this.sliceMs;
+    return this.signal !== undefined && performance.now() - this.sliceStart >= this.sliceMs;
   }
 
   async pause(): Promise<void> {
@@ -95,7 +100,8 @@ export class LoopPacer {
 
 /**
  * The global log (or the given prefixes) from `after`, as pages of at most `pageSize` rows,
- * yielding to the event loop between two pages. Ends at the first empty page.
+ * yielding to the event loop between two pages when it serves a query (`signal`). Ends at
+ * the first empty page.
  */
 export async function* readAllPages(
   ledger: EventLedger,
@@ -110,14 +116,14 @@ export async function* readAllPages(
     if (page.length === 0) return;
     yield page;
     after = page[page.length - 1].position;
-    await yieldToEventLoop(options.signal);
+    if (options.signal) await yieldToEventLoop(options.signal);
   }
 }
 
 /**
  * One stream in revision order, as pages of at most `pageSize` events (each page's hash chain
  * verified by the ledger from the event before it), yielding to the event loop between two
- * pages. A missing stream yields nothing.
+ * pages when it serves a query (`signal`). A missing stream yields nothing.
  */
 export async function* readStreamPages(ledger: EventLedger, streamId: string, options: CooperativeOptions = {}): AsyncGenerator<RecordedEvent[]> {
   const limit = options.pageSize ?? AUDIT_PAGE_ROWS;
@@ -129,7 +135,7 @@ export async function* readStreamPages(ledger: EventLedger, streamId: string, op
     yield page;
     if (page.length < limit) return;
     fromRevision = page[page.length - 1].revision + 1n;
-    await yieldToEventLoop(options.signal);
+    if (options.signal) await yieldToEventLoop(options.signal);
   }
 }
 

@@ -23,7 +23,11 @@ export interface ScanOptions {
    * scan skips that event and goes on; without it the LedgerIntegrityError is thrown.
    */
   readonly onUnreadable?: (error: LedgerIntegrityError) => void;
-  /** Stops the scan between two pages, which then rejects with the signal's reason. */
+  /**
+   * The audit query the scan serves: with it the scan yields to the event loop between two
+   * pages (cooperative-scan.ts) and stops there once the signal aborts, rejecting with its
+   * reason. Without it (the CLI: replay, invariants) it runs straight through.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -31,9 +35,9 @@ const DEFAULT_PAGE_SIZE = 1000;
 
 /**
  * Every event of the ledger (or of the given stream prefixes) in position order, read page by
- * page with `readAll`, so a scan of any size holds one page at a time. Between two pages it
- * yields to the event loop (SQLite reads are synchronous: inside the control plane, requests
- * are served between pages) and checks `signal`.
+ * page with `readAll`, so a scan of any size holds one page at a time. Serving a query
+ * (`signal`), it yields to the event loop between two pages: SQLite reads are synchronous,
+ * and inside the control plane requests are served between pages.
  */
 export async function* scanLedger(ledger: EventLedger, options: ScanOptions = {}): AsyncGenerator<RecordedEvent> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -44,7 +48,7 @@ export async function* scanLedger(ledger: EventLedger, options: ScanOptions = {}
   let carefulUntil: bigint | undefined;
   options.signal?.throwIfAborted();
   for (let first = true; ; first = false) {
-    if (!first) await yieldToEventLoop(options.signal);
+    if (!first && options.signal) await yieldToEventLoop(options.signal);
     const limit = carefulUntil !== undefined && (after ?? 0n) < carefulUntil ? 1 : pageSize;
     let page: RecordedEvent[];
     try {

@@ -17,7 +17,10 @@ export interface ExportSelection {
   to?: string;
   /** Events per readAll page (default: the ledger's default page size). */
   pageSize?: number;
-  /** Stops the export between two pages; it then rejects with the signal's reason. */
+  /**
+   * The audit query the export serves (HTTP): with it the export yields to the event loop
+   * between two pages and stops there once the signal aborts (cooperative-scan.ts).
+   */
   signal?: AbortSignal;
 }
 
@@ -71,8 +74,8 @@ export function belongsToOrg(event: Pick<RecordedEvent, 'streamId' | 'data'>, or
  * decision records naming the org, optionally limited to a time range.
  *
  * Reads `readAll` one page at a time and holds one page at most, so exporting millions of
- * records takes bounded memory, and yields to the event loop between two pages, so an export
- * served by the control plane never holds enforcement up for more than a page. The export is a snapshot: it stops at the ledger head seen
+ * records takes bounded memory; served by the control plane (`signal`), it yields to the
+ * event loop between two pages, so it never holds enforcement up for more than a page. The export is a snapshot: it stops at the ledger head seen
  * when reading starts, so events appended meanwhile do not make it longer.
  */
 export async function* exportRecords(ledger: EventLedger, selection: ExportSelection): AsyncGenerator<RecordedEvent> {
