@@ -1,6 +1,6 @@
 import { orgStateAt, type OrgStateAt } from '@warden/audit';
 import type { PermissionDecided } from '@warden/domain';
-import { DECISIONS_STREAM_PREFIX, EventLedger, ORG_STREAM_PREFIX, orgIdFromStream, orgStream, type RecordedEvent } from '@warden/ledger';
+import { DECISIONS_STREAM_PREFIX, EventLedger, ORG_STREAM_PREFIX, orgIdFromStream, orgStream, type ReadStreamOptions, type RecordedEvent } from '@warden/ledger';
 
 /** What a stopped control plane left in its ledger, read once through the ledger port. */
 export interface LedgerFacts {
@@ -32,7 +32,12 @@ export async function readLedgerFacts(ledger: EventLedger): Promise<LedgerFacts>
   const readInStreams = [...orgEvents.values()].reduce((sum, events) => sum + events.length, 0);
   if (readInStreams !== orgEventCount) throw new Error(`org streams hold ${readInStreams} events, the global log ${orgEventCount}`);
   // orgStateAt only reads streams: serve it the streams already read instead of reading each again per question.
-  const cached = { readStream: async (streamId: string) => orgEvents.get(orgIdFromStream(streamId) ?? '') ?? [] } as unknown as EventLedger;
+  const cached = {
+    readStream: async (streamId: string, options: ReadStreamOptions = {}) => {
+      const events = (orgEvents.get(orgIdFromStream(streamId) ?? '') ?? []).filter((event) => event.revision >= (options.fromRevision ?? 0n));
+      return options.limit === undefined ? events : events.slice(0, options.limit);
+    },
+  } as unknown as EventLedger;
   return {
     ledger,
     orgEvents,

@@ -1,5 +1,11 @@
+import { deviceHistory, exportOrgLines, orgStateAt } from '@warden/audit';
+import { decideValidation } from '@warden/domain';
+import { PermissionProjection } from '@warden/projection';
+import { deviceView, usageFields } from '../../apps/control-plane/src/http/envelopes';
+import { seedDecisions, seedDevices } from '../support/audit-ledger.seed';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
+import { getRaw } from '../support/open-loop';
 
 describe('audit over HTTP', () => {
   let cp: RunningControlPlane;
@@ -54,6 +60,40 @@ describe('audit over HTTP', () => {
     const records = String(response.body).trim().split('\n').map((line) => JSON.parse(line));
     expect(records.map((r: { type: string }) => r.type)).toEqual(['OrgCreated', 'OrgKeyIssued', 'DeviceRegistered']);
     expect(JSON.stringify(records)).not.toContain(b.orgId);
+  });
+
+  it('answers long history, state, list and export (paged reads, streamed answers) exactly as one read of the ledger would', async () => {
+    const { orgId, orgKey } = await createOrg(http, ADMIN_TOKEN);
+    await http.withKey(orgKey).post('/api/v1/org/limits', { limit: 1000 });
+    const position = await seedDevices(cp.ledger, orgId, 600);
+    await cp.app.get(PermissionProjection).waitForPosition(position);
+    await http.withKey(orgKey).post('/api/v1/devices/revoke', { deviceId: 'r3' });
+    await seedDecisions(cp.ledger, orgId, { count: 2000, devices: 3 });
+    const get = async (path: string) => {
+      const answer = await getRaw(cp.url, path, { 'x-org-key': orgKey });
+      expect([answer.status, answer.headers['x-content-type-options']]).toEqual([200, 'nosniff']);
+      return answer.text;
+    };
+
+    const history = await deviceHistory(cp.ledger, orgId, 'd1', { pageSize: 100_000 });
+    expect(history.length).toBeGreaterThan(600);
+    expect(await get('/api/v1/devices/history?deviceId=d1')).toBe(JSON.stringify({ status: 'ok', handler: 'devices/history', deviceId: 'd1', events: history }));
+
+    const state = await orgStateAt(cp.ledger, orgId, { position: 2n ** 62n }, { pageSize: 100_000 });
+    expect(state.devices).toHaveLength(600);
+    expect(await get(`/api/v1/audit/state?at=${2n ** 62n}`)).toBe(JSON.stringify({ status: 'ok', handler: 'audit/state', ...state }));
+
+    const org = cp.app.get(PermissionProjection).org(orgId)!;
+    // Leases are off for this org: no device holds a lease, so the view has none.
+    const devices = [...org.devices.values()].map((device) => deviceView(device, decideValidation(org, device.deviceId, Date.now()).code, undefined));
+    const list = { status: 'ok', handler: 'devices/list', orgId, count: 600, devices, ...usageFields(org) };
+    expect(await get('/api/v1/devices/list')).toBe(JSON.stringify(list));
+
+    let exported = '';
+    for await (const line of exportOrgLines(cp.ledger, { orgId, pageSize: 100_000 })) exported += line;
+    // OrgCreated, OrgKeyIssued, DeviceLimitSet, 600 registrations, a revoke, 2000 decisions, and the final newline.
+    expect(exported.split('\n')).toHaveLength(3 + 600 + 1 + 2000 + 1);
+    expect(await get('/api/v1/audit/export')).toBe(exported);
   });
 
   it('refuses runtime keys and bad queries', async () => {

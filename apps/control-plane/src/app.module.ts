@@ -25,9 +25,11 @@ import type { NodeIdentity } from './config/node-identity';
 import type { WardenConfig } from './config/warden-config';
 import { AdminTokenGuard } from './http/auth/admin-token.guard';
 import { OrgKeyGuard } from './http/auth/org-key.guard';
+import { AuditQueryGate } from '@warden/audit';
 import { AuditDecisionsReader } from './http/audit-decisions.reader';
 import { AuditEventsReader } from './http/audit-events.reader';
 import { DecisionSummaryReader } from './http/decision-summary.reader';
+import { AuditQueryInterceptor } from './http/audit-query.interceptor';
 import { AuditController } from './http/audit.controller';
 import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
@@ -153,6 +155,8 @@ export class AppModule {
         useFactory: (l: EventLedger, c: Clock) => new DecisionSummaryReader(l, () => Date.parse(c.now())),
         inject: [EventLedger, Clock],
       },
+      { provide: AuditQueryGate, useValue: new AuditQueryGate(config.auditQueries) },
+      AuditQueryInterceptor,
       { provide: RegisterAllowance, useValue: new RegisterAllowance(config.registerRateLimit.max, config.registerRateLimit.windowMs) },
       { provide: APP_PIPE, useClass: ValidationPipe },
       { provide: APP_FILTER, useFactory: () => new WardenExceptionFilter(options.logger) },

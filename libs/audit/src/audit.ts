@@ -1,4 +1,15 @@
-/** Public API of the audit lib: ledger scan and chain check, replay, invariants, time travel. */
+/** Public API of the audit lib: ledger scan and chain check, replay, invariants, time travel, cooperative reads. */
+export { AuditQuery, AuditQueryGate, type AuditQueryLimits } from './audit-query-gate';
+export {
+  AUDIT_PAGE_ROWS,
+  AUDIT_SLICE_MS,
+  type CooperativeOptions,
+  LoopPacer,
+  readAllPages,
+  readStreamCooperatively,
+  readStreamPages,
+  yieldToEventLoop,
+} from './cooperative-scan';
 export { type ChainBreak, ChainChecker } from './chain-checker';
 export { checkLedgerChains, scanLedger, type ScanOptions, type ScanProgress } from './ledger-scan';
 export { type DecisionTuple, type MalformedRecord } from './decision-index';

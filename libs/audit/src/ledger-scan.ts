@@ -1,6 +1,7 @@
 import { LedgerIntegrityError } from '@warden/domain';
 import type { EventLedger, RecordedEvent } from '@warden/ledger';
 import { ChainChecker, type ChainBreak } from './chain-checker';
+import { yieldToEventLoop } from './cooperative-scan';
 
 /** Progress of a scan, reported once per page. */
 export interface ScanProgress {
@@ -22,13 +23,21 @@ export interface ScanOptions {
    * scan skips that event and goes on; without it the LedgerIntegrityError is thrown.
    */
   readonly onUnreadable?: (error: LedgerIntegrityError) => void;
+  /**
+   * The audit query the scan serves: with it the scan yields to the event loop between two
+   * pages (cooperative-scan.ts) and stops there once the signal aborts, rejecting with its
+   * reason. Without it (the CLI: replay, invariants) it runs straight through.
+   */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_PAGE_SIZE = 1000;
 
 /**
  * Every event of the ledger (or of the given stream prefixes) in position order, read page by
- * page with `readAll`, so a scan of any size holds one page at a time.
+ * page with `readAll`, so a scan of any size holds one page at a time. Serving a query
+ * (`signal`), it yields to the event loop between two pages: SQLite reads are synchronous,
+ * and inside the control plane requests are served between pages.
  */
 export async function* scanLedger(ledger: EventLedger, options: ScanOptions = {}): AsyncGenerator<RecordedEvent> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
@@ -37,7 +46,9 @@ export async function* scanLedger(ledger: EventLedger, options: ScanOptions = {}
   // After an unreadable event, pages of one are read up to it, so the events before it in
   // its page are not lost and the scan can step over exactly that position.
   let carefulUntil: bigint | undefined;
-  for (;;) {
+  options.signal?.throwIfAborted();
+  for (let first = true; ; first = false) {
+    if (!first && options.signal) await yieldToEventLoop(options.signal);
     const limit = carefulUntil !== undefined && (after ?? 0n) < carefulUntil ? 1 : pageSize;
     let page: RecordedEvent[];
     try {

@@ -11,6 +11,7 @@ import {
 import { DECISIONS_STREAM_PREFIX, orgStream, type EventLedger, type RecordedEvent } from '@warden/ledger';
 import { foldRecordedOrgEvent, parsePermissionDecided, parseRecordedOrgEvent } from '@warden/events';
 import { ChainChecker } from './chain-checker';
+import { AUDIT_PAGE_ROWS, type CooperativeOptions, LoopPacer, readStreamCooperatively, readStreamPages } from './cooperative-scan';
 import { scanLedger } from './ledger-scan';
 
 /** A moment of the ledger: an ISO 8601 time (compared with the events' `at`) or a ledger position (inclusive). */
@@ -46,17 +47,20 @@ export interface OrgStateAt {
  * verified) folded up to the moment, then each device validated with the domain's own rule.
  * For a time, the fold stops at the first event whose `at` is later, so the state is always
  * a prefix of the stream even if clocks of different replicas disagreed.
- * Throws not-found when the org has no stream at all.
+ * Throws not-found when the org has no stream at all. Reads and folds cooperatively (pages,
+ * yields to the event loop, stops when `options.signal` aborts): see cooperative-scan.ts.
  */
-export async function orgStateAt(ledger: EventLedger, orgId: string, at: LedgerMoment): Promise<OrgStateAt> {
-  const events = await ledger.readStream(orgStream(orgId));
+export async function orgStateAt(ledger: EventLedger, orgId: string, at: LedgerMoment, options: CooperativeOptions = {}): Promise<OrgStateAt> {
+  const events = await readStreamCooperatively(ledger, orgStream(orgId), options);
   if (events.length === 0) throw new WardenError('not-found', 'org_not_found', `org ${orgId} does not exist`);
   const until = 'time' in at ? Date.parse(at.time) : undefined;
   if (until !== undefined && Number.isNaN(until)) throw new WardenError('invalid', 'invalid_time', `not an ISO 8601 time: ${JSON.stringify((at as { time: string }).time)}`);
   const state = initialOrgState(orgId);
   let position: bigint | undefined;
   let lastAtMs = Number.NEGATIVE_INFINITY;
+  const pacer = new LoopPacer(options.signal);
   for (const recorded of events) {
+    if (pacer.due()) await pacer.pause();
     const event = parseRecordedOrgEvent(recorded);
     if ('position' in at ? recorded.position > at.position : event !== undefined && Date.parse(event.data.at) > (until as number)) break;
     foldRecordedOrgEvent(state, recorded, undefined, event);
@@ -65,6 +69,7 @@ export async function orgStateAt(ledger: EventLedger, orgId: string, at: LedgerM
   }
   const devices: DeviceStateAt[] = [];
   for (const device of state.devices.values()) {
+    if (pacer.due()) await pacer.pause();
     // At a time, timed locks are judged at that time; at a position, at the last event's time.
     const verdict = decideValidation(state, device.deviceId, until ?? lastAtMs);
     devices.push({ deviceId: device.deviceId, status: device.status, allowed: verdict.allowed, code: verdict.code, registeredAt: device.registeredAt });
@@ -101,18 +106,22 @@ const ORG_WIDE = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
  * affect it (suspend, resume, cap changes) and every decision recorded about it. Reads the
  * org stream and scans the decision streams, whose hash chains are verified on the way
  * (a break throws LedgerIntegrityError: a history is never shown from a tampered ledger).
+ * Reads cooperatively, like {@link orgStateAt}.
  */
-export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string): Promise<DeviceHistoryEntry[]> {
+export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions = {}): Promise<DeviceHistoryEntry[]> {
   const entries: DeviceHistoryEntry[] = [];
-  for (const recorded of await ledger.readStream(orgStream(orgId))) {
-    const event = parseRecordedOrgEvent(recorded);
-    if (!event) continue;
-    const mine = 'deviceId' in event.data && event.data.deviceId === deviceId;
-    if (mine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
+  for await (const page of readStreamPages(ledger, orgStream(orgId), options)) {
+    for (const recorded of page) {
+      const event = parseRecordedOrgEvent(recorded);
+      if (!event) continue;
+      const mine = 'deviceId' in event.data && event.data.deviceId === deviceId;
+      if (mine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
+    }
   }
   const checker = new ChainChecker();
   const decisions: DeviceHistoryEntry[] = [];
-  for await (const recorded of scanLedger(ledger, { streamPrefixes: [DECISIONS_STREAM_PREFIX] })) {
+  const scan = { streamPrefixes: [DECISIONS_STREAM_PREFIX], pageSize: options.pageSize ?? AUDIT_PAGE_ROWS, signal: options.signal };
+  for await (const recorded of scanLedger(ledger, scan)) {
     if (!checker.check(recorded)) throw integrityError(recorded, checker.breaks[checker.breaks.length - 1].reason);
     if (recorded.type !== 'PermissionDecided') continue;
     const { data } = parsePermissionDecided(recorded.data);

@@ -1,8 +1,8 @@
 /**
  * The one error family thrown by libs. `kind` is what apps map to an HTTP status or exit
  * code; `code` is the stable, machine-readable error code clients see. `limited`: the caller
- * holds as much of a bounded resource as it may (e.g. open watches); it may retry once it
- * has released some.
+ * holds as much of a bounded resource as it may (open watches), or the resource is all in use
+ * (concurrent audit queries); the same request may succeed later.
  */
 export type ErrorKind = 'invalid' | 'unauthorized' | 'refused' | 'not-found' | 'conflict' | 'limited' | 'unavailable' | 'corrupt';
 

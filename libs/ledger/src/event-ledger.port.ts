@@ -53,6 +53,17 @@ export interface AppendResult {
   position: bigint;
 }
 
+export interface ReadStreamOptions {
+  /** First revision to read (inclusive); omit to read from the start of the stream. */
+  fromRevision?: bigint;
+  /**
+   * Most events returned: a page of the stream, whose chain is verified from the event before
+   * it. Omit for the whole rest of the stream. Callers that share the event loop with
+   * enforcement (audit reads) read a long stream page by page.
+   */
+  limit?: number;
+}
+
 export interface ReadAllOptions {
   /** Exclusive start: only events with position > after. Omit to read from the beginning. */
   after?: bigint;
@@ -97,8 +108,8 @@ export interface LedgerSubscription {
 export abstract class EventLedger {
   /** Appends atomically to one stream; throws ConcurrencyError when expectedRevision does not hold. */
   abstract append(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
-  /** Reads a whole stream in revision order, verifying its hash chain; a missing stream reads as []. */
-  abstract readStream(streamId: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]>;
+  /** Reads a stream (or a page of it) in revision order, verifying its hash chain; a missing stream reads as []. */
+  abstract readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Reads one page of the global log in position order. */
   abstract readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** Catch-up subscription: every matching event after `after`, then live ones, no gaps, no duplicates. */

@@ -4,6 +4,14 @@ import type { ReadAllOptions } from './event-ledger.port';
 /** Page size of readAll when the caller gives no limit. Page until an empty page comes back. */
 export const DEFAULT_READ_ALL_LIMIT = 1000;
 
+/** The `limit` of a readStream: a positive integer, or undefined for the whole rest of the stream. */
+export function resolveStreamLimit(limit: number | undefined): number | undefined {
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+    throw new WardenError('invalid', 'invalid_limit', `readStream limit must be a positive integer, got ${limit}`);
+  }
+  return limit;
+}
+
 /** ReadAllOptions with defaults applied and prefixes normalized. */
 export interface ResolvedReadAll {
   /** Exclusive start position; 0n reads from the beginning (positions start at 1 or later). */

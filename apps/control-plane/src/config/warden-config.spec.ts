@@ -48,6 +48,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WARDEN_SQLITE_WAL_LIMIT_MB: '0' })).toThrow(/WARDEN_SQLITE_WAL_LIMIT_MB/);
   });
 
+  it('bounds audit queries by default (2 per org, 8 per node, 10 s each), and refuses a bound below 1', () => {
+    expect(loadConfig({}).auditQueries).toEqual({ perOrg: 2, perNode: 8, timeoutMs: 10_000 });
+    const set = { WARDEN_AUDIT_MAX_QUERIES_PER_ORG: '1', WARDEN_AUDIT_MAX_QUERIES: '3', WARDEN_AUDIT_QUERY_TIMEOUT_MS: '250' };
+    expect(loadConfig(set).auditQueries).toEqual({ perOrg: 1, perNode: 3, timeoutMs: 250 });
+    for (const name of Object.keys(set)) expect(() => loadConfig({ [name]: '0' })).toThrow(new RegExp(name));
+  });
+
   it('requires EVENTSTORE_URL with the eventstoredb ledger', () => {
     expect(() => loadConfig({ WARDEN_LEDGER: 'eventstoredb' })).toThrow(/EVENTSTORE_URL/);
   });

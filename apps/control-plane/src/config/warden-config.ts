@@ -47,6 +47,12 @@ export const configSchema = z.object({
   WARDEN_LEASE_CHECK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   /** The built operator console (`npm run build`), served at /console. */
   WARDEN_CONSOLE_DIR: z.string().trim().min(1).default('dist/console'),
+  /** Audit queries (history, audit/*, devices/list) one org may run at once on this node. */
+  WARDEN_AUDIT_MAX_QUERIES_PER_ORG: z.coerce.number().int().min(1).max(1000).default(2),
+  /** Audit queries all orgs together may run at once on this node. */
+  WARDEN_AUDIT_MAX_QUERIES: z.coerce.number().int().min(1).max(10_000).default(8),
+  /** Budget of one audit query; past it the query stops and answers 503 query_timeout. */
+  WARDEN_AUDIT_QUERY_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
 });
 
@@ -93,6 +99,12 @@ export interface WardenConfig {
   readonly leaseCheckMs: number;
   /** Directory of the built console (index.html and assets/), served at /console; resolved against the working directory. */
   readonly consoleDir: string;
+  /**
+   * Audit reads (device history, audit decisions/state/export, devices/list): at most `perOrg`
+   * running at once per org and `perNode` in all (beyond: 429 too_many_queries), each stopped
+   * after `timeoutMs` (503 query_timeout).
+   */
+  readonly auditQueries: { readonly perOrg: number; readonly perNode: number; readonly timeoutMs: number };
 }
 
 /** A configuration error: its message names every bad variable. */
@@ -135,5 +147,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     snapshotIntervalMs: e.WARDEN_SNAPSHOT_INTERVAL_MS,
     leaseCheckMs: e.WARDEN_LEASE_CHECK_MS,
     consoleDir: e.WARDEN_CONSOLE_DIR,
+    auditQueries: { perOrg: e.WARDEN_AUDIT_MAX_QUERIES_PER_ORG, perNode: e.WARDEN_AUDIT_MAX_QUERIES, timeoutMs: e.WARDEN_AUDIT_QUERY_TIMEOUT_MS },
   };
 }

@@ -1,7 +1,7 @@
+import { readAllPages } from '@warden/audit';
 import { DECISIONS_STREAM_PREFIX, type EventLedger } from '@warden/ledger';
 import { parsePermissionDecided } from '@warden/events';
 
-const SCAN_PAGE = 5000;
 /** Most records scanned by one request: a sparse query answers with a cursor instead of scanning forever. */
 const SCAN_BUDGET = 200_000;
 
@@ -22,16 +22,17 @@ export interface DecisionQuery {
 /**
  * Recorded decisions of one org (optionally one device, a code, allowed or denied, a time range), in ledger order,
  * paged by ledger position. `nextCursor` is set while more of the ledger is left to look at.
+ * The decision streams are read in small pages, yielding to the event loop between them
+ * (cooperative-scan in libs/audit), and the scan stops when `signal` aborts.
  */
 export class AuditDecisionsReader {
   constructor(private readonly ledger: EventLedger) {}
 
-  async query(query: DecisionQuery) {
+  async query(query: DecisionQuery, signal?: AbortSignal) {
     const decisions: Array<Record<string, unknown>> = [];
     let after = query.cursor;
     let scanned = 0;
-    for (;;) {
-      const page = await this.ledger.readAll({ after, streamPrefixes: [DECISIONS_STREAM_PREFIX], limit: SCAN_PAGE });
+    for await (const page of readAllPages(this.ledger, { after, streamPrefixes: [DECISIONS_STREAM_PREFIX] }, { signal })) {
       for (const event of page) {
         after = event.position;
         const data = event.data as { orgId?: unknown; deviceId?: unknown; decidedAt?: unknown; code?: unknown; allowed?: unknown };
@@ -43,8 +44,8 @@ export class AuditDecisionsReader {
         if (decisions.length >= query.limit) return { decisions, nextCursor: after.toString() };
       }
       scanned += page.length;
-      if (page.length < SCAN_PAGE) return { decisions, nextCursor: null };
       if (scanned >= SCAN_BUDGET) return { decisions, nextCursor: after?.toString() ?? null };
     }
+    return { decisions, nextCursor: null };
   }
 }

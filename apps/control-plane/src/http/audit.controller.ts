@@ -1,9 +1,11 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { exportOrgStream, orgStateAt } from '@warden/audit';
+import { AUDIT_PAGE_ROWS, exportOrgLines, orgStateAt } from '@warden/audit';
 import { EventLedger } from '@warden/ledger';
 import type { KeyPrincipal } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
+import type { Logger } from 'pino';
+import { PINO_LOGGER } from '../lifecycle/tokens';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
 import { Principal } from './auth/principal';
 import { AuditDecisionsReader } from './audit-decisions.reader';
@@ -12,8 +14,16 @@ import { ControlEventPageResponseDto, DecisionPageResponseDto, DecisionSummaryRe
 import { AuditDecisionsQueryDto, AuditEventsQueryDto, AuditExportQueryDto, AuditStateQueryDto, DecisionSummaryQueryDto } from './audit.schemas';
 import { ErrorBodyDto } from './common.responses';
 import { DecisionSummaryReader } from './decision-summary.reader';
+import { AuditRead, QuerySignal } from './audit-query.interceptor';
+import { sendListAnswer, sendNdjson } from './streamed-answer';
 
-/** Audit queries for operators (admin-scoped org key): decisions, state at a moment, NDJSON export. */
+const EXPORT_HEADERS = { 'content-type': 'application/x-ndjson', 'content-disposition': 'attachment; filename="warden-export.ndjson"' };
+
+/**
+ * Audit queries for operators (admin-scoped org key): decisions, state at a moment, NDJSON
+ * export. Each is an audit read (AuditRead): capped per org and per node, given a time
+ * budget, and read from the ledger in pages that yield to the event loop.
+ */
 @ApiTags('audit')
 @Controller('api/v1/audit')
 @AdminKeyEndpoint()
@@ -24,22 +34,27 @@ export class AuditController {
     private readonly decisions: AuditDecisionsReader,
     private readonly events: AuditEventsReader,
     private readonly summaries: DecisionSummaryReader,
+    @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
   @Get('decisions')
+  @AuditRead()
   @ApiOperation({ summary: 'Recorded decisions of the org (optionally one device, a code, allowed or denied, a time range), paged by ledger position' })
   @ApiOkResponse({ type: DecisionPageResponseDto.Output })
-  async listDecisions(@Principal() principal: KeyPrincipal, @Query() query: AuditDecisionsQueryDto) {
-    const page = await this.decisions.query({
-      orgId: principal.orgId,
-      deviceId: query.deviceId,
-      from: query.from,
-      to: query.to,
-      code: query.code,
-      allowed: query.allowed,
-      cursor: query.cursor === undefined ? undefined : BigInt(query.cursor),
-      limit: query.limit,
-    });
+  async listDecisions(@Principal() principal: KeyPrincipal, @Query() query: AuditDecisionsQueryDto, @QuerySignal() signal?: AbortSignal) {
+    const page = await this.decisions.query(
+      {
+        orgId: principal.orgId,
+        deviceId: query.deviceId,
+        from: query.from,
+        to: query.to,
+        code: query.code,
+        allowed: query.allowed,
+        cursor: query.cursor === undefined ? undefined : BigInt(query.cursor),
+        limit: query.limit,
+      },
+      signal,
+    );
     return { status: 'ok', handler: 'audit/decisions', ...page };
   }
 
@@ -66,19 +81,23 @@ export class AuditController {
   }
 
   @Get('state')
+  @AuditRead()
   @ApiOperation({ summary: "Every device's permission at a time or a ledger position" })
-  async state(@Principal() principal: KeyPrincipal, @Query() query: AuditStateQueryDto) {
+  async state(@Principal() principal: KeyPrincipal, @Query() query: AuditStateQueryDto, @Res() reply: FastifyReply, @QuerySignal() signal?: AbortSignal) {
     const at = /^\d+$/.test(query.at) ? { position: BigInt(query.at) } : { time: new Date(query.at).toISOString() };
-    const state = await orgStateAt(this.ledger, principal.orgId, at);
-    return JSON.parse(JSON.stringify({ status: 'ok', handler: 'audit/state', ...state }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)));
+    const { devices, ...org } = await orgStateAt(this.ledger, principal.orgId, at, { signal });
+    sendListAnswer(reply, { head: { status: 'ok', handler: 'audit/state', ...org }, key: 'devices', items: devices });
   }
 
   @Get('export')
+  @AuditRead()
   @ApiOperation({ summary: "NDJSON stream of the org's control events and decisions, in ledger order" })
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'one JSON record per line', schema: { type: 'string' } })
-  export(@Principal() principal: KeyPrincipal, @Query() query: AuditExportQueryDto, @Res() reply: FastifyReply) {
-    const stream = exportOrgStream(this.ledger, { orgId: principal.orgId, from: query.from, to: query.to });
-    void reply.header('content-type', 'application/x-ndjson').header('content-disposition', 'attachment; filename="warden-export.ndjson"').send(stream);
+  async export(@Principal() principal: KeyPrincipal, @Query() query: AuditExportQueryDto, @Res() reply: FastifyReply, @QuerySignal() signal?: AbortSignal) {
+    const lines = exportOrgLines(this.ledger, { orgId: principal.orgId, from: query.from, to: query.to, pageSize: AUDIT_PAGE_ROWS, signal });
+    await sendNdjson(reply, lines, EXPORT_HEADERS, (error, httpStatus) => {
+      if (httpStatus >= 500) this.logger.error({ err: error }, 'audit export cut short');
+    });
   }
 }

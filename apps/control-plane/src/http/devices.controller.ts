@@ -24,11 +24,13 @@ import {
 } from '@warden/enforcement';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
+import { AuditRead, QuerySignal } from './audit-query.interceptor';
 import { OrgKeyGuard } from './auth/org-key.guard';
 import { PerKeyRateLimit } from './per-key-rate-limit.decorator';
 import { Principal, RequireAdminKey } from './auth/principal';
 import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeDeviceDto, ValidateQueryDto } from './devices.schemas';
 import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields } from './envelopes';
+import { sendListAnswer } from './streamed-answer';
 
 /** The MachineID-compatible device endpoints (`/api/v1/devices/*`). */
 @ApiTags('devices')
@@ -72,17 +74,27 @@ export class DevicesController {
     return legacyValidateEnvelope(query.deviceId, result, principal.orgId);
   }
 
+  /**
+   * Every device, from the projection. A long list is built and sent in chunks (see
+   * sendListAnswer): the device set is taken at once, each device's view when its chunk is
+   * written, the usage fields after the last one.
+   */
   @Get('list')
   @RequireAdminKey()
+  @AuditRead()
   @ApiOperation({ summary: 'Every device of the org with its current permission' })
   @ApiOkResponse({ type: DeviceListResponseDto.Output })
-  list(@Principal() principal: KeyPrincipal) {
+  list(@Principal() principal: KeyPrincipal, @Res() reply: FastifyReply) {
     const state = this.projection.org(principal.orgId)!;
+    const devices = [...state.devices.values()];
     const now = Date.now();
-    const devices = [...state.devices.values()].map((device) =>
-      deviceView(device, decideValidation(state, device.deviceId, now).code, this.liveness.lease(principal.orgId, device.deviceId)),
-    );
-    return { status: 'ok', handler: 'devices/list', orgId: principal.orgId, count: devices.length, devices, ...usageFields(state) };
+    sendListAnswer(reply, {
+      head: { status: 'ok', handler: 'devices/list', orgId: principal.orgId, count: devices.length },
+      key: 'devices',
+      items: devices,
+      view: (device) => deviceView(device, decideValidation(state, device.deviceId, now).code, this.liveness.lease(principal.orgId, device.deviceId)),
+      tail: () => usageFields(state),
+    });
   }
 
   @Post('revoke')
@@ -132,11 +144,12 @@ export class DevicesController {
 
   @Get('history')
   @RequireAdminKey()
+  @AuditRead()
   @ApiOperation({ summary: "A device's control events and recorded decisions, in ledger order" })
   @ApiOkResponse({ type: DeviceHistoryResponseDto.Output })
-  async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto) {
-    const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId);
-    return { status: 'ok', handler: 'devices/history', deviceId: query.deviceId, events };
+  async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto, @Res() reply: FastifyReply, @QuerySignal() signal?: AbortSignal) {
+    const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId, { signal });
+    sendListAnswer(reply, { head: { status: 'ok', handler: 'devices/history', deviceId: query.deviceId }, key: 'events', items: events });
   }
 
   /** Runs a device command under a fresh request id (the events' correlation id, answered as request_id). */

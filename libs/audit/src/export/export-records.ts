@@ -6,6 +6,7 @@ import {
   type RecordedEvent,
   orgStream,
 } from '@warden/ledger';
+import { readAllPages } from '../cooperative-scan';
 
 /** Which records of the ledger an export covers. */
 export interface ExportSelection {
@@ -16,6 +17,11 @@ export interface ExportSelection {
   to?: string;
   /** Events per readAll page (default: the ledger's default page size). */
   pageSize?: number;
+  /**
+   * The audit query the export serves (HTTP): with it the export yields to the event loop
+   * between two pages and stops there once the signal aborts (cooperative-scan.ts).
+   */
+  signal?: AbortSignal;
 }
 
 /** A parsed time range; an absent bound is open. */
@@ -68,7 +74,8 @@ export function belongsToOrg(event: Pick<RecordedEvent, 'streamId' | 'data'>, or
  * decision records naming the org, optionally limited to a time range.
  *
  * Reads `readAll` one page at a time and holds one page at most, so exporting millions of
- * records takes bounded memory. The export is a snapshot: it stops at the ledger head seen
+ * records takes bounded memory; served by the control plane (`signal`), it yields to the
+ * event loop between two pages, so it never holds enforcement up for more than a page. The export is a snapshot: it stops at the ledger head seen
  * when reading starts, so events appended meanwhile do not make it longer.
  */
 export async function* exportRecords(ledger: EventLedger, selection: ExportSelection): AsyncGenerator<RecordedEvent> {
@@ -78,15 +85,11 @@ export async function* exportRecords(ledger: EventLedger, selection: ExportSelec
   if (head === undefined) return;
   // `org-acme` also prefixes `org-acme2`: the prefix only narrows the read, belongsToOrg decides.
   const streamPrefixes = [orgStream(selection.orgId), DECISIONS_STREAM_PREFIX];
-  let after: bigint | undefined;
-  for (;;) {
-    const page = await ledger.readAll({ after, streamPrefixes, limit });
-    if (page.length === 0) return;
+  for await (const page of readAllPages(ledger, { streamPrefixes }, { pageSize: limit, signal: selection.signal })) {
     for (const event of page) {
       if (event.position > head) return;
       if (belongsToOrg(event, selection.orgId) && isInRange(event, range)) yield event;
     }
-    after = page[page.length - 1].position;
   }
 }
 

@@ -15,6 +15,7 @@ export {
   type ExportProgress,
   PROGRESS_EVERY,
   exportOrg,
+  exportOrgLines,
   exportOrgStream,
   exportPaths,
 } from './org-exporter';

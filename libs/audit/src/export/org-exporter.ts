@@ -76,12 +76,21 @@ export async function exportOrg(ledger: EventLedger, options: ExportOrgOptions):
 }
 
 /**
- * The same records as {@link exportOrg} in NDJSON, as a Node Readable (for the HTTP export
- * endpoint). It pulls from the ledger only as fast as the consumer reads.
+ * The same records as {@link exportOrg} in NDJSON, as a Node Readable. It pulls from the
+ * ledger only as fast as the consumer reads.
  */
 export function exportOrgStream(ledger: EventLedger, selection: ExportSelection): Readable {
+  return Readable.from(exportOrgLines(ledger, selection));
+}
+
+/**
+ * The NDJSON lines of {@link exportOrgStream}, one string per record (for the HTTP export
+ * endpoint, which reads the first line before it commits to a status). A bad time range
+ * throws at once, before anything is read.
+ */
+export function exportOrgLines(ledger: EventLedger, selection: ExportSelection): AsyncGenerator<string> {
   parseTimeRange(selection.from, selection.to);
-  return Readable.from(encodeLines(ledger, { ...selection, format: 'ndjson' }, {}));
+  return encodeLines(ledger, { ...selection, format: 'ndjson' }, {});
 }
 
 interface EncodeHooks {

@@ -34,6 +34,25 @@ export function describeReadContract(context: ContractContext): void {
       expect(tail.map((e) => e.revision)).toEqual([2n, 3n]);
       expect(await ledger.readStream(orgStream('a'), { fromRevision: 9n })).toEqual([]);
     });
+
+    it('reads a page of a stream: at most `limit` events from a revision, the same events as a whole read', async () => {
+      const ledger = await open();
+      await ledger.append(orgStream('a'), newEvents(5), { expectedRevision: 'no_stream' });
+      const whole = await ledger.readStream(orgStream('a'));
+      const pages = [
+        await ledger.readStream(orgStream('a'), { limit: 2 }),
+        await ledger.readStream(orgStream('a'), { fromRevision: 2n, limit: 2 }),
+        await ledger.readStream(orgStream('a'), { fromRevision: 4n, limit: 2 }),
+      ];
+      expect(pages.map((page) => page.map((e) => e.revision))).toEqual([[0n, 1n], [2n, 3n], [4n]]);
+      expect(pages.flat()).toEqual(whole);
+      expect(await ledger.readStream(orgStream('a'), { fromRevision: 5n, limit: 2 })).toEqual([]);
+    });
+
+    it('refuses a stream page limit that is not a positive integer', async () => {
+      const ledger = await open();
+      await expect(ledger.readStream(orgStream('a'), { limit: 0 })).rejects.toMatchObject({ code: 'invalid_limit' });
+    });
   });
 
   describe('readAll', () => {

@@ -8,6 +8,7 @@ import type {
   LedgerSubscription,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
 } from '../event-ledger.port';
@@ -18,7 +19,7 @@ import { type EsdbRecord, toRecordedEvent } from './eventstoredb-events';
 import { FilteredReadClient, NON_SYSTEM_STREAMS, type StreamFilter } from './eventstoredb-filtered-read';
 import { EventStoreDbSubscription } from './eventstoredb-subscription';
 import { GENESIS_HASH, verifyChain } from '../hash-chain';
-import { normalizePrefixes, resolveReadAll } from '../read-all-options';
+import { normalizePrefixes, resolveReadAll, resolveStreamLimit } from '../read-all-options';
 
 /** Options of {@link EventStoreDbEventLedger.connect}. */
 export interface EventStoreDbEventLedgerOptions {
@@ -72,16 +73,18 @@ export class EventStoreDbEventLedger extends EventLedger {
     }
   }
 
-  async readStream(streamId: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     this.ensureOpen();
     const from = options?.fromRevision ?? 0n;
+    const limit = resolveStreamLimit(options?.limit);
     // From one revision earlier: that event's hash is where the chain of the result starts.
     const start = from > 0n ? from - 1n : 0n;
+    const page = limit === undefined ? {} : { maxCount: BigInt(limit) + (from > 0n ? 1n : 0n) };
     const records: EsdbRecord[] = [];
     try {
       await retryOnceIfUnavailable(async () => {
         records.length = 0;
-        for await (const resolved of this.client.readStream(streamId, { fromRevision: start, direction: FORWARDS })) {
+        for await (const resolved of this.client.readStream(streamId, { fromRevision: start, direction: FORWARDS, ...page })) {
           const e = resolved.event;
           if (e !== undefined) records.push({ ...e, position: e.position?.commit });
         }

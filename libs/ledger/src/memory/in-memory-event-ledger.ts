@@ -14,12 +14,13 @@ import type {
   LedgerSubscription,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
 } from '../event-ledger.port';
 import { EventLedger } from '../event-ledger.port';
 import { GENESIS_HASH, sealEvent, verifyChain } from '../hash-chain';
-import { matchesPrefixes, resolveReadAll } from '../read-all-options';
+import { matchesPrefixes, resolveReadAll, resolveStreamLimit } from '../read-all-options';
 import { type StoredEventRow, toRecordedEvent } from '../stored-event';
 import { SubscriptionRegistry } from '../subscription-registry';
 
@@ -122,13 +123,14 @@ export class InMemoryEventLedger extends EventLedger {
     return { nextRevision: tail.revision, position: tail.position };
   }
 
-  async readStream(streamId: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     this.ensureOpen();
     const rows = this.store.streams.get(streamId) ?? [];
     const fromRevision = options?.fromRevision ?? 0n;
-    const start = rows.findIndex((row) => row.revision >= fromRevision);
-    if (start < 0) return [];
-    const events = rows.slice(start).map(toRecordedEvent);
+    const limit = resolveStreamLimit(options?.limit);
+    const start = firstIndexFrom(rows, fromRevision);
+    if (start >= rows.length) return [];
+    const events = rows.slice(start, limit === undefined ? undefined : start + limit).map(toRecordedEvent);
     const prevHash = start === 0 ? GENESIS_HASH : toRecordedEvent(rows[start - 1]).metadata.hash;
     verifyChain(events, prevHash);
     return events;
@@ -165,6 +167,18 @@ export class InMemoryEventLedger extends EventLedger {
   private ensureOpen(): void {
     if (this.closed) throw new LedgerUnavailableError('the in-memory ledger is closed');
   }
+}
+
+/** Index of the first row with revision >= from (a stream's rows are sorted by revision). */
+function firstIndexFrom(rows: readonly StoredEventRow[], from: bigint): number {
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (rows[mid].revision < from) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** Index of the first row with position > after (the log is sorted by position). */

@@ -10,12 +10,13 @@ import type {
   LedgerSubscription,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
 } from '../event-ledger.port';
 import { EventLedger } from '../event-ledger.port';
 import { GENESIS_HASH, verifyChain } from '../hash-chain';
-import { resolveReadAll } from '../read-all-options';
+import { resolveReadAll, resolveStreamLimit } from '../read-all-options';
 import { type SqliteAppendOutcome, appendInTransaction } from './sqlite-append';
 import { toLedgerError } from './sqlite-errors';
 import type { SqliteEventLedgerOptions } from './sqlite-event-ledger.options';
@@ -101,12 +102,14 @@ export class SqliteEventLedger extends EventLedger {
     }
   }
 
-  async readStream(streamId: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     this.ensureOpen();
     const from = options?.fromRevision ?? 0n;
+    // SQLite reads LIMIT -1 as no limit.
+    const limit = resolveStreamLimit(options?.limit) ?? -1;
     const { rows, prevHash } = this.guard(`read ${streamId}`, streamId, () =>
       this.snapshot(() => ({
-        rows: this.statements.readStream.all(streamId, from) as StoredEventRow[],
+        rows: this.statements.readStream.all(streamId, from, limit) as StoredEventRow[],
         prevHash: from > 0n ? (this.statements.hashBefore.get(streamId, from) as { hash: unknown } | undefined) : undefined,
       })),
     );

@@ -15,6 +15,7 @@ export interface SqliteStatements {
   /** Event ids and positions of a stream from a revision, for idempotent retries. */
   refsFrom: Statement;
   insert: Statement;
+  /** A stream from a revision, at most a limit of events (-1: no limit). */
   readStream: Statement;
   /** Hash of the last event before a revision, to verify a stream read from the middle. */
   hashBefore: Statement;
@@ -52,7 +53,7 @@ export function prepareStatements(db: Database): SqliteStatements {
       `INSERT INTO events (stream_id, revision, event_id, type, data, metadata, category)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
-    readStream: prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision`),
+    readStream: prepare(`SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision LIMIT ?`),
     hashBefore: prepare(
       `SELECT json_extract(metadata, '$.hash') AS hash FROM events
        WHERE stream_id = ? AND revision < ? ORDER BY revision DESC LIMIT 1`,

@@ -7,6 +7,7 @@ import {
   type LedgerSubscription,
   type NewEvent,
   type ReadAllOptions,
+  type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
 } from '@warden/ledger';
@@ -50,7 +51,7 @@ export class FaultyEventLedger extends EventLedger {
     return this.inner.append(streamId, events, options);
   }
 
-  readStream(streamId: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]> {
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return this.inner.readStream(streamId, options);
   }
 

@@ -6,6 +6,7 @@ import type {
   LedgerSubscription,
   NewEvent,
   ReadAllOptions,
+  ReadStreamOptions,
   RecordedEvent,
   SubscribeOptions,
 } from '@warden/ledger';
@@ -34,7 +35,7 @@ export class NamespacedEventLedger extends EventLedger {
     }
   }
 
-  async readStream(streamId: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     return (await this.inner.readStream(this.name(streamId), options)).map((e) => this.strip(e));
   }
 
