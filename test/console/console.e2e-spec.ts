@@ -206,6 +206,8 @@ describe('the operator console', () => {
     it('shows the plan and cap, and the active locks with their reason; "Lift" lifts one', async () => {
       await nav().getByRole('link', { name: 'Overview' }).click();
       await page.getByRole('heading', { name: 'Overview', level: 1 }).waitFor();
+      // The usage query may first show its cached answer: wait for the refetched one.
+      await page.getByRole('meter', { name: /Seats used: 1 of 25/ }).waitFor();
       expect(await page.getByRole('meter', { name: /Seats used/ }).getAttribute('value')).toBe('1');
       await checkAccessibility('overview');
       await page.getByText('Plan pro, limit 25 devices').waitFor();

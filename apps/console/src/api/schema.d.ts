@@ -593,6 +593,27 @@ export interface components {
         SetPolicyDto: {
             leaseTtlSeconds: number[];
         };
+        PolicyResponseDto_Output: {
+            /** @enum {string} */
+            status: "ok";
+            /** @enum {string} */
+            handler: "org/policy";
+            orgId: string;
+            leaseTtlSeconds: number | null;
+            /** @description a ledger position, as a decimal string */
+            position: string;
+            planTier: components["schemas"]["PlanTier_Output"];
+            /** @enum {string} */
+            planState: "active" | "suspended";
+            accessUntil: null;
+            limit: number;
+            /** @description active devices: the seats taken */
+            devicesUsed: number;
+            remaining: number;
+            /** @description true when no further device fits (at or over the cap) */
+            overLimit: boolean;
+            softGraceWindow: boolean;
+        };
         IssueKeyDto: {
             /** @enum {string} */
             scope: "runtime" | "admin";
@@ -644,6 +665,8 @@ export interface components {
             /** @description true when no further device fits (at or over the cap) */
             overLimit: boolean;
             softGraceWindow: boolean;
+            /** @description the org lease TTL, only when leases are on */
+            leaseTtlSeconds?: number;
             /** @description on a refusal (403): device_limit_reached, device_revoked, org_suspended */
             error?: string;
             request_id?: string;
@@ -663,6 +686,8 @@ export interface components {
             position: string;
             /** @enum {string} */
             handler: "devices/validate";
+            /** @description the org lease TTL, only when leases are on (the SDK heartbeats at a third of it) */
+            leaseTtlSeconds?: number;
             valid: boolean;
             revoked: boolean;
         };
@@ -681,6 +706,10 @@ export interface components {
             revokedAt: string | null;
             /** @description the reason given with the revoke; null unless revoked */
             revokedReason: string | null;
+            /** @description the device's last sign of life this node knows of; null with leases off */
+            lastSeenAt: string | null;
+            /** @description when its lease lapses unless it shows life again; null with leases off */
+            leaseExpiresAt: string | null;
         };
         DeviceListResponseDto_Output: {
             /** @enum {string} */
@@ -893,6 +922,10 @@ export interface components {
             softGraceWindow: boolean;
             devicesRevoked: number;
             devicesTotal: number;
+            /** @description the lease TTL of the org; null with leases off */
+            leaseTtlSeconds: number | null;
+            /** @description active devices whose lease has not lapsed, as this node sees them; null with leases off */
+            devicesLive: number | null;
         };
         DecisionRecord_Output: {
             /** @description a ledger position, as a decimal string */
@@ -978,6 +1011,8 @@ export interface components {
             position: string;
             /** @enum {string} */
             handler: "devices/validate";
+            /** @description the org lease TTL, only when leases are on (the SDK heartbeats at a third of it) */
+            leaseTtlSeconds?: number;
         };
     };
     responses: never;
@@ -1217,7 +1252,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["PolicyResponseDto_Output"];
+                };
             };
             /** @description an error: `error` is a stable code */
             default: {
@@ -1386,6 +1423,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DeviceListResponseDto_Output"];
                 };
+            };
+            /** @description too_many_queries: the org (or the node) already runs its most audit queries at once */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description query_timeout: the query ran past WARDEN_AUDIT_QUERY_TIMEOUT_MS and was stopped */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description an error: `error` is a stable code */
             default: {
@@ -1576,6 +1627,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DeviceHistoryResponseDto_Output"];
                 };
+            };
+            /** @description too_many_queries: the org (or the node) already runs its most audit queries at once */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description query_timeout: the query ran past WARDEN_AUDIT_QUERY_TIMEOUT_MS and was stopped */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description an error: `error` is a stable code */
             default: {
@@ -1777,6 +1842,20 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionPageResponseDto_Output"];
                 };
             };
+            /** @description too_many_queries: the org (or the node) already runs its most audit queries at once */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description query_timeout: the query ran past WARDEN_AUDIT_QUERY_TIMEOUT_MS and was stopped */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description an error: `error` is a stable code */
             default: {
                 headers: {
@@ -1866,7 +1945,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: {
+            /** @description too_many_queries: the org (or the node) already runs its most audit queries at once */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description query_timeout: the query ran past WARDEN_AUDIT_QUERY_TIMEOUT_MS and was stopped */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1903,6 +1990,20 @@ export interface operations {
                 content: {
                     "application/x-ndjson": string;
                 };
+            };
+            /** @description too_many_queries: the org (or the node) already runs its most audit queries at once */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description query_timeout: the query ran past WARDEN_AUDIT_QUERY_TIMEOUT_MS and was stopped */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description an error: `error` is a stable code */
             default: {

@@ -48,6 +48,8 @@ export class UsageResponseDto extends createZodDto(
     ...usageFieldsShape,
     devicesRevoked: z.number().int(),
     devicesTotal: z.number().int(),
+    leaseTtlSeconds: z.number().int().nullable().describe('the lease TTL of the org; null with leases off'),
+    devicesLive: z.number().int().nullable().describe('active devices whose lease has not lapsed, as this node sees them; null with leases off'),
   }),
 ) {}
 

@@ -12,6 +12,8 @@ export const deviceViewSchema = z
     registeredAt: z.string(),
     revokedAt: nullableString('when it was revoked; null unless revoked'),
     revokedReason: nullableString('the reason given with the revoke; null unless revoked'),
+    lastSeenAt: nullableString("the device's last sign of life this node knows of; null with leases off"),
+    leaseExpiresAt: nullableString('when its lease lapses unless it shows life again; null with leases off'),
   })
   .meta({ id: 'DeviceView' });
 
@@ -82,6 +84,7 @@ export const validateResponseShape = {
   deviceId: z.string(),
   position: positionSchema,
   handler: z.literal('devices/validate'),
+  leaseTtlSeconds: z.number().int().optional().describe('the org lease TTL, only when leases are on (the SDK heartbeats at a third of it)'),
 };
 
 export class ValidateResponseDto extends createZodDto(z.strictObject(validateResponseShape)) {}
@@ -98,6 +101,7 @@ export class RegisterResponseDto extends createZodDto(
     orgId: z.string(),
     position: positionSchema,
     ...usageFieldsShape,
+    leaseTtlSeconds: z.number().int().optional().describe('the org lease TTL, only when leases are on'),
     error: z.string().optional().describe('on a refusal (403): device_limit_reached, device_revoked, org_suspended'),
     request_id: z.string().optional(),
   }),

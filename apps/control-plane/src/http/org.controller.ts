@@ -9,7 +9,7 @@ import { Principal } from './auth/principal';
 import { positionText, usageFields } from './envelopes';
 import { ErrorBodyDto } from './common.responses';
 import { CreateOrgDto, IssueKeyDto, RevokeKeyDto, SetLimitsDto, SetPolicyDto, SuspendOrgDto } from './org.schemas';
-import { CreateOrgResponseDto, IssueKeyResponseDto, KeyListResponseDto, OrgChangeResponseDto, OrgResponseDto, RevokeKeyResponseDto } from './org.responses';
+import { CreateOrgResponseDto, IssueKeyResponseDto, KeyListResponseDto, OrgChangeResponseDto, OrgResponseDto, PolicyResponseDto, RevokeKeyResponseDto } from './org.responses';
 
 /** Org lifecycle: creation (admin token), kill switch, limits and keys (admin-scoped org key). */
 @ApiTags('org')
@@ -114,6 +114,7 @@ export class OrgController {
   @ApiOperation({
     summary: 'Leases on (leaseTtlSeconds 5..86400) or off (null): a device that shows no sign of life for the TTL is expired and its seat released',
   })
+  @ApiOkResponse({ type: PolicyResponseDto.Output })
   async setPolicy(@Principal() principal: KeyPrincipal, @Body() body: SetPolicyDto) {
     const result = await this.run(principal, { type: 'SetLeasePolicy', data: { leaseTtlSeconds: body.leaseTtlSeconds } });
     return {

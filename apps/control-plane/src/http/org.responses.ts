@@ -19,6 +19,17 @@ export class OrgChangeResponseDto extends createZodDto(
   }),
 ) {}
 
+export class PolicyResponseDto extends createZodDto(
+  z.strictObject({
+    status: z.literal('ok'),
+    handler: z.literal('org/policy'),
+    orgId: z.string(),
+    leaseTtlSeconds: z.number().int().nullable(),
+    position: positionSchema,
+    ...usageFieldsShape,
+  }),
+) {}
+
 export class OrgResponseDto extends createZodDto(
   z.strictObject({
     status: z.literal('ok'),

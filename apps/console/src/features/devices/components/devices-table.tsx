@@ -50,6 +50,7 @@ export function DevicesTable({ devices, filters, onSort, selected, onSelect, onA
           <th scope="col">Status</th>
           {header('code', 'Permission')}
           <th scope="col">Labels</th>
+          <th scope="col">Last seen</th>
           {header('registeredAt', 'Registered')}
           <th scope="col">Actions</th>
         </tr>
@@ -73,6 +74,7 @@ export function DevicesTable({ devices, filters, onSort, selected, onSelect, onA
             <td>
               <LabelsText labels={device.labels} />
             </td>
+            <td>{device.lastSeenAt ? <TimeText value={device.lastSeenAt} /> : <span className="muted">no lease</span>}</td>
             <td>
               <TimeText value={device.registeredAt} />
             </td>
