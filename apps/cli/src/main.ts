@@ -2,18 +2,28 @@ import { WardenError } from '@warden/domain';
 import { Command, CommanderError } from 'commander';
 import { CliUsageError } from './cli-config';
 import { registerAuditCommands } from './commands/audit.commands';
+import { registerDevicesCommands } from './commands/devices.commands';
 import { registerExportCommands } from './commands/export.commands';
+import { registerKeysCommands } from './commands/keys.commands';
+import { registerLocksCommands } from './commands/locks.commands';
+import { registerOrgCommands } from './commands/org.commands';
 import { ExitCode } from './exit-codes';
+import { ApiRefusedError, ApiUnavailableError } from './http/api-client';
 import { TOOL_VERSION } from './tool-version';
 
 /**
- * `warden`: audit and compliance tools over the ledger. Reads WARDEN_LEDGER, WARDEN_DATA_DIR
- * and EVENTSTORE_URL like the control plane, so it opens the same ledger.
+ * `warden`: audit and compliance tools over the ledger (reads WARDEN_LEDGER, WARDEN_DATA_DIR
+ * and EVENTSTORE_URL like the control plane, so it opens the same ledger), and operator
+ * commands over the public HTTP API (WARDEN_URL, WARDEN_ORG_KEY).
  */
 async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('warden').version(TOOL_VERSION).exitOverride().showHelpAfterError();
   registerAuditCommands(program);
   registerExportCommands(program);
+  registerDevicesCommands(program);
+  registerOrgCommands(program);
+  registerLocksCommands(program);
+  registerKeysCommands(program);
   await program.parseAsync(argv as string[]);
 }
 
@@ -25,6 +35,16 @@ main(process.argv).catch((error: unknown) => {
   if (error instanceof CliUsageError || (error instanceof WardenError && error.kind === 'invalid')) {
     process.stderr.write(`warden: ${error.message}\n`);
     process.exitCode = ExitCode.Usage;
+    return;
+  }
+  if (error instanceof ApiRefusedError) {
+    process.stderr.write(`warden: ${error.code}: ${error.message}\n`);
+    process.exitCode = ExitCode.CheckFailed;
+    return;
+  }
+  if (error instanceof ApiUnavailableError) {
+    process.stderr.write(`warden: ${error.message}\n`);
+    process.exitCode = ExitCode.Unavailable;
     return;
   }
   if (error instanceof WardenError && error.kind === 'unavailable') {
