@@ -10,13 +10,15 @@ import {
   LeaseExpirer,
   LivenessFeed,
   LivenessTracker,
+  PropagationTracker,
+  AckService,
   OrgCommandService,
   RandomIdSource,
   RegistrationService,
   SystemClock,
   ValidationService,
 } from '@warden/enforcement';
-import { decisionsStream, EventLedger } from '@warden/ledger';
+import { acksStream, decisionsStream, EventLedger } from '@warden/ledger';
 import { PermissionProjection, ProjectionRunner } from '@warden/projection';
 import { createZodValidationPipe } from 'nestjs-zod';
 import type { Logger } from 'pino';
@@ -31,6 +33,7 @@ import { AuditEventsReader } from './http/audit-events.reader';
 import { DecisionSummaryReader } from './http/decision-summary.reader';
 import { AuditQueryInterceptor } from './http/audit-query.interceptor';
 import { AuditController } from './http/audit.controller';
+import { PropagationController } from './http/propagation.controller';
 import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
 import { HealthController } from './http/health.controller';
@@ -106,9 +109,29 @@ export class AppModule {
       },
       { provide: LivenessTracker, useValue: new LivenessTracker() },
       {
+        provide: PropagationTracker,
+        useFactory: (hub: InProcessPermissionBroadcaster, t: LivenessTracker, c: Clock) =>
+          new PropagationTracker(
+            (orgId, deviceId) => {
+              const now = Date.parse(c.now());
+              return hub.hasWatch(orgId, deviceId) || (t.lease(orgId, deviceId)?.expiresAtMs ?? 0) > now;
+            },
+            { maxChanges: 10_000, ackDeadlineMs: config.ackDeadlineMs, liveWindowMs: config.liveWindowMs },
+            () => Date.parse(c.now()),
+          ),
+        inject: [InProcessPermissionBroadcaster, LivenessTracker, Clock],
+      },
+      {
+        provide: AckService,
+        useFactory: (p: PermissionProjection, t: PropagationTracker, l: EventLedger, c: Clock, i: IdSource, m: EnforcementMetrics) =>
+          new AckService(p, t, new DecisionRecorder(l, acksStream(options.identity.nodeId), config.decisions, m), c, i),
+        inject: [PermissionProjection, PropagationTracker, EventLedger, Clock, IdSource, EnforcementMetrics],
+      },
+      {
         provide: ValidationService,
-        useFactory: (p: PermissionProjection, r: DecisionRecorder, c: Clock, m: EnforcementMetrics, t: LivenessTracker) => new ValidationService(p, r, c, m, t),
-        inject: [PermissionProjection, DecisionRecorder, Clock, EnforcementMetrics, LivenessTracker],
+        useFactory: (p: PermissionProjection, r: DecisionRecorder, c: Clock, m: EnforcementMetrics, t: LivenessTracker, a: PropagationTracker) =>
+          new ValidationService(p, r, c, m, t, a),
+        inject: [PermissionProjection, DecisionRecorder, Clock, EnforcementMetrics, LivenessTracker, PropagationTracker],
       },
       {
         provide: LivenessFeed,
@@ -139,9 +162,9 @@ export class AppModule {
       { provide: InProcessPermissionBroadcaster, useValue: new InProcessPermissionBroadcaster() },
       {
         provide: PermissionPush,
-        useFactory: (l: EventLedger, hub: InProcessPermissionBroadcaster, m: PromMetrics, p: PermissionProjection) =>
-          new PermissionPush(l, hub, config, options.identity, options.logger, m, p, options.hooks),
-        inject: [EventLedger, InProcessPermissionBroadcaster, PromMetrics, PermissionProjection],
+        useFactory: (l: EventLedger, hub: InProcessPermissionBroadcaster, m: PromMetrics, p: PermissionProjection, a: PropagationTracker) =>
+          new PermissionPush(l, hub, config, options.identity, options.logger, m, p, options.hooks, a),
+        inject: [EventLedger, InProcessPermissionBroadcaster, PromMetrics, PermissionProjection, PropagationTracker],
       },
       {
         provide: ProjectionSnapshots,
@@ -166,7 +189,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [OrgController, DevicesController, LocksController, WatchController, UsageController, AuditController, HealthController, NatsRpcController],
+      controllers: [OrgController, DevicesController, LocksController, WatchController, UsageController, AuditController, PropagationController, HealthController, NatsRpcController],
       providers,
     };
   }

@@ -40,6 +40,11 @@ export class InProcessPermissionBroadcaster extends PermissionBroadcaster {
     return this.watches;
   }
 
+  /** Whether the device has an open watch on this node (org watches do not count). */
+  hasWatch(orgId: string, deviceId: string): boolean {
+    return (this.orgs.get(orgId)?.get(deviceId)?.size ?? 0) > 0;
+  }
+
   /** Starts delivering the device's messages to `listener`; returns the (idempotent) unsubscribe. */
   watch(orgId: string, deviceId: string, listener: PermissionListener): () => void {
     let devices = this.orgs.get(orgId);

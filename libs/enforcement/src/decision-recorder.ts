@@ -44,12 +44,13 @@ export class DecisionRecorder {
 
   /** Resolves once the record is durable in the ledger; rejects with LedgerUnavailableError otherwise. */
   record(decision: PermissionDecided['data'], actor: string, correlationId: string): Promise<void> {
+    return this.recordEvent({ eventId: decision.decisionId, type: 'PermissionDecided', data: decision, metadata: { actor, correlationId } });
+  }
+
+  /** Any record of this node's stream (acks use their own recorder on `acks-<nodeId>`); resolves once durable. */
+  recordEvent(event: NewEvent): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({
-        event: { eventId: decision.decisionId, type: 'PermissionDecided', data: decision, metadata: { actor, correlationId } },
-        resolve,
-        reject,
-      });
+      this.pending.push({ event, resolve, reject });
       this.schedule();
     });
   }

@@ -14,3 +14,5 @@ export * from './leases/liveness-tracker';
 export * from './leases/liveness-feed';
 export * from './leases/lease-expirer';
 export * from './leases/heartbeat.service';
+export * from './acks/propagation-tracker';
+export * from './acks/ack.service';

@@ -4,6 +4,7 @@ import type { Clock } from './clock.port';
 import type { DecisionRecorder } from './decision-recorder';
 import { EnforcementMetrics, NoopEnforcementMetrics } from './enforcement-metrics.port';
 import type { LivenessTracker } from './leases/liveness-tracker';
+import type { PropagationTracker } from './acks/propagation-tracker';
 
 export interface ValidationResult {
   readonly verdict: Verdict;
@@ -28,6 +29,8 @@ export class ValidationService {
     private readonly metrics: EnforcementMetrics = new NoopEnforcementMetrics(),
     /** Told of every recorded decision: a validation is a sign of life of its device. */
     private readonly liveness?: LivenessTracker,
+    /** Told of every recorded decision too: recent validations make a device a propagation target. */
+    private readonly propagation?: PropagationTracker,
   ) {}
 
   /**
@@ -61,7 +64,10 @@ export class ValidationService {
     const verdict = decideValidation(state, deviceId, decidedAtMs);
     const recorded = await this.record(principal, deviceId, requestId, action, verdict, state?.revision ?? -1, decidedAt);
     // Renewed only once the record is durable: what this node knows is what the ledger holds.
-    if (recorded) this.liveness?.seen(principal.orgId, deviceId, decidedAtMs, verdict.code);
+    if (recorded) {
+      this.liveness?.seen(principal.orgId, deviceId, decidedAtMs, verdict.code);
+      this.propagation?.seen(principal.orgId, deviceId, decidedAtMs);
+    }
     return this.answer(recorded ? verdict : LEDGER_UNAVAILABLE_VERDICT, requestId, position, state?.leaseTtlSeconds ?? null);
   }
 

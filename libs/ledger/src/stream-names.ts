@@ -20,6 +20,14 @@ export function decisionsStream(nodeId: string): string {
   return `${DECISIONS_STREAM_PREFIX}${nodeId}`;
 }
 
+/** Prefix of the ack streams, one per node: runtimes' acknowledgements of permission changes. */
+export const ACKS_STREAM_PREFIX = 'acks-';
+
+/** Ack stream of a node: `acks-<nodeId>` (`PermissionAcknowledged` audit facts). */
+export function acksStream(nodeId: string): string {
+  return `${ACKS_STREAM_PREFIX}${nodeId}`;
+}
+
 /** The org id of an `org-<orgId>` stream, or undefined when the stream is not an org stream. */
 export function orgIdFromStream(streamId: string): string | undefined {
   return streamId.startsWith(ORG_STREAM_PREFIX) && streamId.length > ORG_STREAM_PREFIX.length

@@ -1,4 +1,4 @@
-export { WardenClient, type WardenClientOptions } from './warden-client';
+export { WardenClient, type PermissionAck, type WardenClientOptions } from './warden-client';
 export { startLease, DEFAULT_MAX_STALENESS_MS, type LeaseOptions } from './start-lease';
 export { Lease, type WatchTransport } from './lease';
 export {

@@ -22,6 +22,9 @@ export interface GateIdentity {
   readonly orgId: string | undefined;
 }
 
+/** Told of every change the gate applied (deny or allow); `stoppedAt` is when a deny aborted the signal. */
+export type AppliedListener = (update: PermissionUpdate, receivedAt: Date, stoppedAt: Date | undefined) => void;
+
 /**
  * The lease's one-way switch. It takes what the watch hears, drops what is not for this
  * device or its org and what is not newer (per subject) than what it already knows, and
@@ -38,6 +41,7 @@ export class PermissionGate implements WatchSink {
     private readonly identity: GateIdentity,
     maxStalenessMs: number,
     floor: bigint,
+    private readonly onApplied?: AppliedListener,
   ) {
     this.positions = new PositionTracker(floor);
     this.staleness = new StalenessMonitor(maxStalenessMs, (silentMs) => this.end(new ControlPlaneStale(silentMs, maxStalenessMs)));
@@ -63,10 +67,16 @@ export class PermissionGate implements WatchSink {
     if (orgId !== undefined && update.orgId !== orgId) return;
     if (update.deviceId !== null && update.deviceId !== deviceId) return;
     if (!this.positions.advance(update.deviceId === null ? 'org' : 'device', update.position)) return;
-    if (update.allowed) return;
+    const receivedAt = new Date();
+    if (update.allowed) {
+      this.onApplied?.(update, receivedAt, undefined);
+      return;
+    }
     const code = update.code || 'DENIED';
     const scope = update.deviceId === null ? `org ${update.orgId}` : `device ${deviceId}`;
     this.end(new ExecutionDenied(code, `${scope} denied by the control plane: ${code} (position ${update.position})`));
+    // After the abort: acknowledging never delays the stop.
+    this.onApplied?.(update, receivedAt, new Date());
   }
 
   alive(): void {

@@ -2,11 +2,11 @@ import { Lease, type WatchTransport } from './lease';
 import { LeaseHeartbeat } from './lease-heartbeat';
 import { watchOverNats } from './nats-permission-watch';
 import { PermissionGate, type PermissionWatch } from './permission-gate';
-import { parsePosition } from './permission-messages';
+import { parsePosition, type PermissionUpdate } from './permission-messages';
 import { ExecutionDenied, LeaseClosed, SdkDenialCode, WardenConfigError, WardenProtocolError } from './sdk.errors';
 import { watchOverSse } from './sse-permission-watch';
 import type { DeviceLabels, RegisterResponse, ValidateResponse } from './warden-api.types';
-import type { WardenClient } from './warden-client';
+import type { PermissionAck, WardenClient } from './warden-client';
 
 /** Options of {@link startLease}. */
 export interface LeaseOptions {
@@ -52,7 +52,9 @@ export async function startLease(client: WardenClient, options: LeaseOptions): P
     throw new WardenProtocolError('missing_org_id', 'the validate answer has no orgId: the NATS permission subjects cannot be built (use watch: "sse")');
   }
   // Messages at or before the position the allow was decided at are already reflected in it.
-  const gate = new PermissionGate({ deviceId, orgId }, maxStalenessMs, parsePosition(verdict.position) ?? -1n);
+  const acknowledge = (update: PermissionUpdate, receivedAt: Date, stoppedAt: Date | undefined) =>
+    sendAck(client, { deviceId, position: update.position, receivedAt: receivedAt.toISOString(), ...(stoppedAt ? { stoppedAt: stoppedAt.toISOString() } : {}), transport });
+  const gate = new PermissionGate({ deviceId, orgId }, maxStalenessMs, parsePosition(verdict.position) ?? -1n, acknowledge);
   gate.start();
   let watch: PermissionWatch;
   try {
@@ -103,4 +105,12 @@ function refusalCode(registration: RegisterResponse): string {
 function describe(registration: RegisterResponse): string {
   const error = typeof registration.error === 'string' ? ` (${registration.error})` : '';
   return `${String(registration.status)}${error}`;
+}
+
+/** Fire and forget with one retry: proof of propagation is best effort and never holds up the lease. */
+function sendAck(client: WardenClient, ack: PermissionAck): void {
+  client.acknowledge(ack).then(
+    () => undefined,
+    () => client.acknowledge(ack).then(() => undefined, () => undefined),
+  );
 }

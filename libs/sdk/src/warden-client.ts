@@ -99,6 +99,14 @@ export class WardenClient {
     return this.request('POST', 'devices/remove', { deviceId });
   }
 
+  /**
+   * Acknowledges a permission change the runtime applied (`POST devices/ack`): proof of
+   * propagation. `stoppedAt`: when the work was told to stop (a deny). A lease does it by itself.
+   */
+  acknowledge(ack: PermissionAck): Promise<WardenResponse> {
+    return this.request('POST', 'devices/ack', ack);
+  }
+
   /** Plan, limit and device counts of the org (admin key). */
   usage(): Promise<WardenResponse> {
     return this.request('GET', 'usage');
@@ -167,6 +175,15 @@ export class WardenClient {
 
 function unavailable(url: string, timeoutMs: number, error: unknown): WardenUnavailableError {
   return new WardenUnavailableError(`control plane unavailable at ${url}: ${describeFailure(error, timeoutMs)}`, { cause: error });
+}
+
+/** The body of `POST devices/ack`. */
+export interface PermissionAck {
+  readonly deviceId: string;
+  readonly position: string;
+  readonly receivedAt: string;
+  readonly stoppedAt?: string;
+  readonly transport?: 'nats' | 'sse';
 }
 
 /** fetch fails with a TimeoutError (a DOMException, not always an `Error` across realms) or a TypeError whose cause names the socket error. */

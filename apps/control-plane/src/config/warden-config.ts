@@ -45,6 +45,8 @@ export const configSchema = z.object({
   WARDEN_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(600_000),
   /** How often lapsed leases are looked for (orgs with leases on only). */
   WARDEN_LEASE_CHECK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+  WARDEN_ACK_DEADLINE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
+  WARDEN_LIVE_WINDOW_MS: z.coerce.number().int().min(1).max(86_400_000).default(60_000),
   /** The built operator console (`npm run build`), served at /console. */
   WARDEN_CONSOLE_DIR: z.string().trim().min(1).default('dist/console'),
   /** Audit queries (history, audit/*, devices/list) one org may run at once on this node. */
@@ -97,6 +99,10 @@ export interface WardenConfig {
   readonly snapshotIntervalMs: number;
   /** How often the lease expirer looks for devices whose lease lapsed (a lapsed device is expired within this, plus the write). */
   readonly leaseCheckMs: number;
+  /** A propagation target with no ack this long after the commit is lagging. */
+  readonly ackDeadlineMs: number;
+  /** A device validated or heartbeated this recently counts as live for propagation. */
+  readonly liveWindowMs: number;
   /** Directory of the built console (index.html and assets/), served at /console; resolved against the working directory. */
   readonly consoleDir: string;
   /**
@@ -146,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     registerRateLimit: { max: e.WARDEN_REGISTER_RATE_LIMIT, windowMs: e.WARDEN_REGISTER_RATE_WINDOW_MS },
     snapshotIntervalMs: e.WARDEN_SNAPSHOT_INTERVAL_MS,
     leaseCheckMs: e.WARDEN_LEASE_CHECK_MS,
+    ackDeadlineMs: e.WARDEN_ACK_DEADLINE_MS,
+    liveWindowMs: e.WARDEN_LIVE_WINDOW_MS,
     consoleDir: e.WARDEN_CONSOLE_DIR,
     auditQueries: { perOrg: e.WARDEN_AUDIT_MAX_QUERIES_PER_ORG, perNode: e.WARDEN_AUDIT_MAX_QUERIES, timeoutMs: e.WARDEN_AUDIT_QUERY_TIMEOUT_MS },
   };

@@ -5,10 +5,12 @@ import {
   InMemoryRelayCheckpointStore,
   InProcessPermissionBroadcaster,
   NatsPermissionBroadcaster,
+  PermissionBroadcaster,
   PermissionRelay,
   type PermissionMessage,
   type RelayCheckpointStore,
 } from '@warden/broadcast';
+import type { PropagationTracker } from '@warden/enforcement';
 import type { EventLedger } from '@warden/ledger';
 import type { PermissionProjection } from '@warden/projection';
 import type { Logger } from 'pino';
@@ -40,14 +42,17 @@ export class PermissionPush {
     private readonly metrics: PromMetrics,
     private readonly projection: PermissionProjection,
     private readonly hooks: ControlPlaneHooks = {},
+    private readonly propagation?: PropagationTracker,
   ) {}
 
   async start(): Promise<void> {
     // The hub has no listeners yet: start after the current head instead of replaying history to nobody.
+    const head = await this.ledger.headPosition();
+    this.propagation?.startAfter(head);
     this.sseRelay = new PermissionRelay({
       ledger: this.ledger,
-      broadcaster: this.hub,
-      checkpoints: new InMemoryRelayCheckpointStore(await this.ledger.headPosition()),
+      broadcaster: this.propagation ? new ObservedBroadcaster(this.hub, this.propagation) : this.hub,
+      checkpoints: new InMemoryRelayCheckpointStore(head),
       onError: (error) => this.logger.error({ err: error }, 'SSE relay error'),
       seed: () => this.projectionSeed(),
     });
@@ -134,5 +139,29 @@ export class PermissionPush {
   private checkpointStore(): RelayCheckpointStore {
     if (this.config.ledger === 'memory') return new InMemoryRelayCheckpointStore();
     return new FileRelayCheckpointStore(join(this.config.dataDir, `relay-checkpoint-${this.identity.nodeId}.json`));
+  }
+}
+
+/**
+ * The hub as the SSE relay sees it: every change is handed to the propagation tracker before it
+ * is delivered, so its targets are the devices live at that moment and an ack can never arrive
+ * before its change is known.
+ */
+class ObservedBroadcaster extends PermissionBroadcaster {
+  constructor(
+    private readonly hub: InProcessPermissionBroadcaster,
+    private readonly tracker: PropagationTracker,
+  ) {
+    super();
+  }
+
+  publish(messages: readonly PermissionMessage[]): Promise<void> {
+    this.tracker.observe(messages);
+    return this.hub.publish(messages);
+  }
+
+  /** The hub is closed by its owner (PermissionPush.stop). */
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 }
