@@ -25,6 +25,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { method: 'POST', path: '/api/v1/devices/validate', auth: 'org-key', fields: ['deviceId', 'consistencyToken'] },
   { method: 'GET', path: '/api/v1/devices/validate', auth: 'org-key', fields: ['deviceId', 'consistencyToken'] },
   { method: 'POST', path: '/api/v1/devices/heartbeat', auth: 'org-key', fields: ['deviceId'] },
+  { method: 'POST', path: '/api/v1/devices/ack', auth: 'org-key', fields: ['deviceId', 'position', 'receivedAt', 'stoppedAt', 'transport'] },
+  { method: 'GET', path: '/api/v1/propagation', auth: 'org-key', fields: ['position'] },
   { method: 'GET', path: '/api/v1/devices/list', auth: 'org-key', fields: [] },
   { method: 'POST', path: '/api/v1/devices/revoke', auth: 'org-key', fields: ['deviceId', 'reason'] },
   { method: 'POST', path: '/api/v1/devices/unrevoke', auth: 'org-key', fields: ['deviceId'] },

@@ -466,6 +466,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/devices/ack": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a permission change the runtime applied; answered once durable, stored once per device and position */
+        post: operations["PropagationController_ack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/propagation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which live devices acknowledged the permission change committed at a position */
+        get: operations["PropagationController_propagation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/devices/heartbeat": {
         parameters: {
             query?: never;
@@ -997,6 +1031,51 @@ export interface components {
             events: components["schemas"]["ControlEvent_Output"][];
             /** @description pass as cursor for the next page (a revision of the org stream); null at the end */
             nextCursor: string | null;
+        };
+        AckDto: {
+            deviceId: string;
+            position: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: date-time */
+            stoppedAt?: string;
+            /** @enum {string} */
+            transport?: "nats" | "sse";
+        };
+        AckResponseDto_Output: {
+            /** @enum {string} */
+            status: "ok";
+            deviceId: string;
+            /** @description a ledger position, as a decimal string */
+            position: string;
+            /** @description already acknowledged (not stored again) */
+            duplicate: boolean;
+        };
+        Propagation_Output: {
+            /** @description a ledger position, as a decimal string */
+            position: string;
+            eventType: string;
+            committedAt: string;
+            /** @description devices the event changed that were live when it was pushed */
+            targets: number;
+            /** @description targets that acknowledged it */
+            acked: number;
+            /** @description targets with no ack yet */
+            pending: string[];
+            /** @description pending targets past WARDEN_ACK_DEADLINE_MS */
+            lagging: string[];
+            complete: boolean;
+            ackLatencyMs: {
+                p50: number | null;
+                p90: number | null;
+                p99: number | null;
+                max: number | null;
+            };
+        };
+        PropagationResponseDto_Output: {
+            /** @enum {string} */
+            status: "ok";
+            propagation: components["schemas"]["Propagation_Output"];
         };
         ValidateResponseDto_Output: {
             orgId: string;
@@ -2004,6 +2083,68 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description an error: `error` is a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto_Output"];
+                };
+            };
+        };
+    };
+    PropagationController_ack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AckDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AckResponseDto_Output"];
+                };
+            };
+            /** @description an error: `error` is a stable code */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBodyDto_Output"];
+                };
+            };
+        };
+    };
+    PropagationController_propagation: {
+        parameters: {
+            query: {
+                position: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PropagationResponseDto_Output"];
+                };
             };
             /** @description an error: `error` is a stable code */
             default: {
