@@ -28,6 +28,27 @@ describe('PermissionGate', () => {
     expect(subject.reason).toMatchObject({ code: 'DEVICE_REVOKED' });
   });
 
+  describe('acknowledging what it applies', () => {
+    it('reports an allow it applies, and a deny only once its signal has aborted, with when it stopped', () => {
+      const applied: Array<{ position: string; aborted: boolean; stopped: boolean }> = [];
+      const subject = new PermissionGate(identity, 60_000, 10n, (u, receivedAt, stoppedAt) => {
+        expect(receivedAt).toBeInstanceOf(Date);
+        applied.push({ position: u.position, aborted: subject.signal.aborted, stopped: stoppedAt !== undefined });
+      });
+      gates.push(subject);
+
+      subject.permission(update({ position: '10', allowed: true, code: 'ALLOW' }));
+      subject.permission(update({ position: '11', allowed: true, code: 'ALLOW' }));
+      subject.permission(update({ deviceId: null, code: 'ORG_SUSPENDED', position: '12' }));
+      subject.permission(update({ code: 'ORG_SUSPENDED', position: '12' }));
+
+      expect(applied).toEqual([
+        { position: '11', aborted: false, stopped: false },
+        { position: '12', aborted: true, stopped: true },
+      ]);
+    });
+  });
+
   it('ignores messages at or below its floor (the position its allow was decided at)', () => {
     const subject = gate(10n);
 
