@@ -32,11 +32,12 @@ describe('proof of propagation (acks over HTTP, SSE leases)', () => {
     return events.filter((event) => event.type === 'PermissionAcknowledged' && (event.data as { orgId: string }).orgId === orgId);
   }
 
-  it('a suspend is acknowledged by every SSE lease of the org, each ack stored once', async () => {
+  it('a suspend is acknowledged by every SSE lease of the org (runtime key), each ack stored once', async () => {
     const N = 3;
     const { orgKey, orgId } = await createOrg(http, ADMIN_TOKEN, { planTier: 'pro' });
     const org = http.withKey(orgKey);
-    const client = new WardenClient({ baseUrl: cp.url, orgKey });
+    const runtimeKey = (await org.post('/api/v1/org/keys', { scope: 'runtime' })).body.key as string;
+    const client = new WardenClient({ baseUrl: cp.url, orgKey: runtimeKey });
     const leases: Lease[] = [];
     try {
       for (let i = 0; i < N; i++) leases.push(await client.start({ deviceId: `agent-${i}`, watch: 'sse' }));
