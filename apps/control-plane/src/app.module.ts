@@ -112,10 +112,7 @@ export class AppModule {
         provide: PropagationTracker,
         useFactory: (hub: InProcessPermissionBroadcaster, t: LivenessTracker, c: Clock) =>
           new PropagationTracker(
-            (orgId, deviceId) => {
-              const now = Date.parse(c.now());
-              return hub.hasWatch(orgId, deviceId) || (t.lease(orgId, deviceId)?.expiresAtMs ?? 0) > now;
-            },
+            (orgId, deviceId, nowMs) => hub.hasWatch(orgId, deviceId) || (t.lease(orgId, deviceId)?.expiresAtMs ?? 0) > nowMs,
             { maxChanges: 10_000, ackDeadlineMs: config.ackDeadlineMs, liveWindowMs: config.liveWindowMs },
             () => Date.parse(c.now()),
           ),

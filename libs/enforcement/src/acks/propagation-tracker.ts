@@ -74,7 +74,7 @@ export class PropagationTracker {
 
   /** `isLive`: other signs of life (an open watch, an unexpired lease) at the moment a change is processed. */
   constructor(
-    private readonly isLive: (orgId: string, deviceId: string) => boolean,
+    private readonly isLive: (orgId: string, deviceId: string, nowMs: number) => boolean,
     private readonly options: PropagationTrackerOptions,
     private readonly now: () => number = Date.now,
   ) {}
@@ -98,13 +98,14 @@ export class PropagationTracker {
 
   /** Takes the messages the relay is about to deliver; idempotent (a retried publish adds nothing). */
   observe(messages: readonly ObservedChange[]): void {
+    const nowMs = this.now();
     for (const message of messages) {
       const change = this.changeFor(message);
       const position = BigInt(message.position);
       if (this.newest === undefined || position > this.newest) this.newest = position;
       if (message.deviceId === null || change.changed.has(message.deviceId)) continue;
       change.changed.add(message.deviceId);
-      if (this.live(message.orgId, message.deviceId)) change.targets.add(message.deviceId);
+      if (this.live(message.orgId, message.deviceId, nowMs)) change.targets.add(message.deviceId);
     }
   }
 
@@ -160,10 +161,10 @@ export class PropagationTracker {
     };
   }
 
-  private live(orgId: string, deviceId: string): boolean {
+  private live(orgId: string, deviceId: string, nowMs: number): boolean {
     const seenAt = this.recent.get(orgId)?.get(deviceId);
-    if (seenAt !== undefined && this.now() - seenAt <= this.options.liveWindowMs) return true;
-    return this.isLive(orgId, deviceId);
+    if (seenAt !== undefined && nowMs - seenAt <= this.options.liveWindowMs) return true;
+    return this.isLive(orgId, deviceId, nowMs);
   }
 
   /** Drops the devices not seen within the window; if that is not enough, forgets them all. */
