@@ -125,8 +125,11 @@ def test_hands_each_applied_change_to_the_ack_hook_and_nothing_else(fake: FakeCo
     applied: List[PermissionUpdate] = []
     last_applied = threading.Event()
 
-    def hook(self: Lease, update: PermissionUpdate) -> None:
+    stops: List[object] = []
+
+    def hook(self: Lease, update: PermissionUpdate, received_at: str, stopped_at: object) -> None:
         applied.append(update)
+        stops.append(stopped_at)
         if update.position == 12:
             last_applied.set()
 
@@ -141,6 +144,7 @@ def test_hands_each_applied_change_to_the_ack_hook_and_nothing_else(fake: FakeCo
     assert lease.reason is not None and lease.reason.code == "DEVICE_REVOKED"  # applied: cancelled before the hook
     assert [(u.position, u.allowed, u.code) for u in applied] == [(11, True, "ALLOW"), (12, False, "DEVICE_REVOKED")]
     assert applied[0] == PermissionUpdate(TEST_ORG, DEVICE, True, "ALLOW", 11)
+    assert stops[0] is None and isinstance(stops[1], str)  # a deny is acknowledged with when it stopped
 
 
 def test_start_fails_and_leaves_no_lease_when_the_watch_cannot_be_opened(fake: FakeControlPlane) -> None:

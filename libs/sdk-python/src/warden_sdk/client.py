@@ -122,6 +122,22 @@ class Warden:
         """Plan, limit and device counts of the org (admin key)."""
         return self._request("GET", "usage")
 
+    def acknowledge(
+        self,
+        device_id: str,
+        position: int,
+        received_at: str,
+        stopped_at: Optional[str] = None,
+        transport: str = "sse",
+    ) -> Answer:
+        """Tells the control plane that this runtime applied the permission change at ``position``
+        (proof of propagation): when it got it and, for a deny, when its work was stopped. A
+        lease calls it by itself for every change it applies."""
+        body: Dict[str, Any] = {"deviceId": device_id, "position": str(position), "receivedAt": received_at, "transport": transport}
+        if stopped_at is not None:
+            body["stoppedAt"] = stopped_at
+        return self._request("POST", "devices/ack", body)
+
     def heartbeat(self, device_id: str) -> Answer:
         """Says the device is alive (orgs with leases). A 403 deny (``error: LEASE_EXPIRED``,
         ``DEVICE_NOT_REGISTERED``, ...) is answered, not raised. A lease calls it by itself."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable, Dict, List, Mapping, Optional, TypeVar
 
 from ._heartbeat import Heartbeater
@@ -126,16 +127,30 @@ class Lease:
         if update.position <= self._positions.get(update.subject, self._floor):
             return
         self._positions[update.subject] = update.position
+        received_at = _now_iso()
+        stopped_at = None
         if not update.allowed:
             code = update.code or DenialCode.DENIED
             scope = f"org {update.org_id}" if update.device_id is None else f"device {self.device_id}"
             self._end(ExecutionDenied(code, f"{scope} denied by the control plane: {code} (position {update.position})"))
-        self._permission_change_applied(update)
+            stopped_at = _now_iso()
+        self._permission_change_applied(update, received_at, stopped_at)
 
-    def _permission_change_applied(self, update: PermissionUpdate) -> None:
-        """Hook: a pushed permission change was applied (a deny has cancelled the lease by now).
-        Acknowledging applied changes to the control plane (proof of propagation) is a later
-        issue; this is where the ack will be sent. Does nothing yet."""
+    def _permission_change_applied(self, update: PermissionUpdate, received_at: str, stopped_at: Optional[str]) -> None:
+        """A pushed permission change was applied (a deny has cancelled the lease by now):
+        acknowledge it to the control plane (proof of propagation), on its own daemon thread so
+        the watch never waits for it; one retry, then it is given up (the report shows the
+        device as pending, then lagging)."""
+
+        def send() -> None:
+            for _attempt in range(2):
+                try:
+                    self._warden.acknowledge(self.device_id, update.position, received_at, stopped_at)
+                    return
+                except WardenError:
+                    continue
+
+        threading.Thread(target=send, name=f"warden-ack-{self.device_id}", daemon=True).start()
 
     def _alive(self) -> None:
         self._staleness.heard()
@@ -221,3 +236,9 @@ def start_lease(warden: "Warden", device_id: str, labels: Optional[Mapping[str, 
         lease.close()
         raise early
     return lease
+
+
+def _now_iso() -> str:
+    """The time now as the API writes it: ISO 8601 in UTC with milliseconds and a ``Z``."""
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
