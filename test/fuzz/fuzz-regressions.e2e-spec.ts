@@ -18,6 +18,9 @@ describe('hostile input regressions', () => {
   it.each([
     ['an audit cursor', '/api/v1/audit/decisions?cursor=99999999999999999999'],
     ['an audit cursor just past 2^63-1', '/api/v1/audit/decisions?cursor=9223372036854775808'],
+    // Found by the HTTP fuzz (seed -971157388): 503 ledger_unavailable from SQLite before.
+    ['an audit events cursor just past 2^63-1', '/api/v1/audit/events?cursor=9223372036854775808'],
+    ['an audit events cursor at 2^63-1 (read from the next revision)', '/api/v1/audit/events?cursor=9223372036854775807'],
     ['an audit state position', '/api/v1/audit/state?at=18446744073709551615'],
     ['a legacy validate consistency token', '/api/v1/devices/validate?deviceId=dev-1&consistencyToken=99999999999999999999'],
   ])('refuses %s beyond any ledger position with 400, at once, writing nothing', async (_name, path) => {

@@ -1,7 +1,7 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { DECISION_CODES } from '@warden/domain';
-import { deviceIdSchema, positionTextSchema } from './common.schemas';
+import { deviceIdSchema, POSITION_MAX, POSITION_TEXT, positionTextSchema } from './common.schemas';
 import { SUMMARY_MAX_MINUTES } from './decision-summary.reader';
 
 /**
@@ -32,7 +32,11 @@ export class AuditEventsQueryDto extends createZodDto(
     deviceId: deviceIdSchema.optional().describe('only events about this device'),
     from: isoTime.optional(),
     to: isoTime.optional(),
-    cursor: z.string().regex(/^\d{1,19}$/, 'cursor must be a revision (decimal digits)').optional().describe('the nextCursor of the previous page'),
+    // Read from cursor + 1: a revision beyond what the ledger can bind is bad input (400), not a 503.
+    cursor: positionTextSchema('cursor must be a revision (decimal digits)')
+      .refine((text) => !POSITION_TEXT.test(text) || BigInt(text) < POSITION_MAX, `cursor must be below ${POSITION_MAX}`)
+      .optional()
+      .describe('the nextCursor of the previous page'),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   }),
 ) {}
