@@ -55,14 +55,19 @@ export class PermissionChangeTracker {
   apply(recorded: RecordedEvent): readonly PermissionMessage[] {
     const orgId = orgIdFromStream(recorded.streamId);
     if (orgId === undefined) return NO_MESSAGES;
-    const state = this.orgs.get(orgId) ?? initialOrgState(orgId);
-    this.orgs.set(orgId, state);
+    const state = this.orgs.get(orgId) ?? this.track(orgId);
     if (Number(recorded.revision) <= state.revision) return NO_MESSAGES;
     let messages: readonly PermissionMessage[] = NO_MESSAGES;
     foldRecordedOrgEvent(state, recorded, (event, evolve) => {
       messages = messagesOf(state, event, evolve, originOf(orgId, recorded, event));
     });
     return messages;
+  }
+
+  private track(orgId: string): OrgState {
+    const state = initialOrgState(orgId);
+    this.orgs.set(orgId, state);
+    return state;
   }
 }
 
