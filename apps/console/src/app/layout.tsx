@@ -1,12 +1,14 @@
 import { useCallback } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { SignInPage } from '../features/auth/components/sign-in-page';
+import { LastActionBanner } from '../features/propagation/components/last-action-banner';
+import { KillActionsProvider } from '../lib/kill-actions';
 import { useLiveUpdates } from './live-updates';
 import { useSession } from './session';
 
 const LIVE_TEXT = { off: '', connecting: 'Connecting live updates…', live: 'Live', retrying: 'Live updates interrupted, reconnecting…' } as const;
 
-/** The frame of every screen: the navigation, the live-updates state, "Sign out"; the sign-in form while signed out. */
+/** The frame of every screen: the navigation, the live-updates state, "Sign out", the last kill action's propagation; the sign-in form while signed out. */
 export function Layout() {
   const { orgKey, notice, signIn, signOut } = useSession();
   const ended = useCallback(() => signOut('Your org key is no longer accepted (revoked, or unknown). Sign in again.'), [signOut]);
@@ -20,7 +22,7 @@ export function Layout() {
     );
   }
   return (
-    <>
+    <KillActionsProvider>
       <a className="skip-link" href="#main">
         Skip to content
       </a>
@@ -35,6 +37,9 @@ export function Layout() {
             </li>
             <li>
               <NavLink to="/devices">Devices</NavLink>
+            </li>
+            <li>
+              <NavLink to="/propagation">Propagation</NavLink>
             </li>
             <li>
               <NavLink to="/audit">Audit</NavLink>
@@ -52,8 +57,9 @@ export function Layout() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
+        <LastActionBanner />
         <Outlet />
       </main>
-    </>
+    </KillActionsProvider>
   );
 }

@@ -4,6 +4,7 @@ import { DeviceDetailPage } from '../features/devices/components/device-detail-p
 import { DevicesPage } from '../features/devices/components/devices-page';
 import { KeysPage } from '../features/keys/components/keys-page';
 import { OverviewPage } from '../features/overview/components/overview-page';
+import { PropagationPage } from '../features/propagation/components/propagation-page';
 import { Layout } from './layout';
 
 /** Every screen of the console, in one place. Served under /console by the control plane. */
@@ -16,6 +17,8 @@ export const router = createBrowserRouter(
         { index: true, element: <OverviewPage /> },
         { path: 'devices', element: <DevicesPage /> },
         { path: 'devices/:deviceId', element: <DeviceDetailPage /> },
+        { path: 'propagation', element: <PropagationPage /> },
+        { path: 'propagation/:position', element: <PropagationPage /> },
         { path: 'audit', element: <AuditPage /> },
         { path: 'keys', element: <KeysPage /> },
         { path: '*', element: <NotFound /> },

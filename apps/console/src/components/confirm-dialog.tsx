@@ -34,7 +34,9 @@ export function ConfirmDialog({ title, confirmLabel, onConfirm, onClose, childre
     dialog.showModal();
     return () => {
       dialog.close();
-      opener?.focus();
+      // Back to the trigger; if it is gone (its row was removed), to the screen's start rather than nowhere.
+      if (opener?.isConnected) opener.focus();
+      else document.getElementById('main')?.focus();
     };
   }, []);
 

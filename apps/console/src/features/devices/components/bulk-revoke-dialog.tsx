@@ -1,10 +1,12 @@
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { useKillActions } from '../../../lib/kill-actions';
 import { useRevokeBatch } from '../api/devices.queries';
 
 /** Revokes the selected devices in one atomic append. */
 export function BulkRevokeDialog({ deviceIds, onClose, onDone }: { readonly deviceIds: string[]; readonly onClose: () => void; readonly onDone: () => void }) {
   const mutation = useRevokeBatch();
+  const { record } = useKillActions();
   const [reason, setReason] = useState('');
   const reasonId = useId();
   const count = deviceIds.length;
@@ -15,7 +17,9 @@ export function BulkRevokeDialog({ deviceIds, onClose, onDone }: { readonly devi
       danger
       onClose={onClose}
       onConfirm={async () => {
-        await mutation.mutateAsync({ deviceIds, reason: reason.trim() || undefined });
+        const answer = await mutation.mutateAsync({ deviceIds, reason: reason.trim() || undefined });
+        const revoked = answer.results.filter((result) => result.result === 'revoked').length;
+        if (revoked > 0) record({ name: 'Revoke', subject: `${revoked} ${revoked === 1 ? 'device' : 'devices'}`, position: answer.position });
         onDone();
       }}
     >

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
+import { useKillActions } from '../../../lib/kill-actions';
 import { useDeviceAction, type DeviceAction } from '../api/devices.queries';
 
 const TEXT: Record<DeviceAction, { label: string; title: (id: string) => string; effect: string }> = {
@@ -24,6 +25,7 @@ const TEXT: Record<DeviceAction, { label: string; title: (id: string) => string;
 export function DeviceActionDialog({ action, deviceId, onClose }: { readonly action: DeviceAction; readonly deviceId: string; readonly onClose: () => void }) {
   const text = TEXT[action];
   const mutation = useDeviceAction();
+  const { record } = useKillActions();
   const [reason, setReason] = useState('');
   const reasonId = useId();
   return (
@@ -32,7 +34,11 @@ export function DeviceActionDialog({ action, deviceId, onClose }: { readonly act
       confirmLabel={text.label}
       danger={action !== 'unrevoke'}
       onClose={onClose}
-      onConfirm={() => mutation.mutateAsync({ action, deviceId, reason: reason.trim() || undefined })}
+      onConfirm={async () => {
+        const answer = await mutation.mutateAsync({ action, deviceId, reason: reason.trim() || undefined });
+        // Only a revoke that changed something has a propagation to follow.
+        if (answer.result === 'revoked') record({ name: 'Revoke', subject: deviceId, position: answer.position });
+      }}
     >
       <p>{text.effect}</p>
       {action === 'revoke' && (

@@ -79,9 +79,10 @@ export function DevicesTable({ devices, filters, onSort, selected, onSelect, onA
               <TimeText value={device.registeredAt} />
             </td>
             <td className="actions">
-              {(device.status === 'revoked' ? (['unrevoke', 'remove'] as const) : (['revoke', 'remove'] as const)).map((action) => (
+              {/* Keyed by place, not action: "Revoke" becomes "Restore" in the same button, which keeps the focus. */}
+              {(device.status === 'revoked' ? (['unrevoke', 'remove'] as const) : (['revoke', 'remove'] as const)).map((action, place) => (
                 <button
-                  key={action}
+                  key={place}
                   type="button"
                   className={action === 'unrevoke' ? undefined : 'danger-outline'}
                   aria-label={`${ACTION_LABELS[action]} ${device.deviceId}`}

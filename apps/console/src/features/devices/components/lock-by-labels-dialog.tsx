@@ -1,11 +1,13 @@
 import { useId, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
 import { localTimeToIso, parseLabels } from '../../../lib/form-values';
+import { useKillActions } from '../../../lib/kill-actions';
 import { usePlaceLabelLock } from '../api/devices.queries';
 
 /** A scoped kill switch: every device carrying all the labels is denied with DEVICE_LOCKED until the lock is lifted or expires. */
 export function LockByLabelsDialog({ onClose }: { readonly onClose: () => void }) {
   const mutation = usePlaceLabelLock();
+  const { record } = useKillActions();
   const [labels, setLabels] = useState('');
   const [reason, setReason] = useState('');
   const [expires, setExpires] = useState('');
@@ -21,7 +23,9 @@ export function LockByLabelsDialog({ onClose }: { readonly onClose: () => void }
         if (Object.keys(parsed).length === 0) throw new Error('Give at least one label, as key=value.');
         if (!reason.trim()) throw new Error('Give a reason: it is shown in the list of locks.');
         const result = await mutation.mutateAsync({ labels: parsed, reason: reason.trim(), expiresAt: localTimeToIso(expires) });
-        return result;
+        const subject = Object.entries(parsed).map(([key, value]) => `${key}=${value}`).join(', ');
+        // A lock that matches no device yet changed no permission: nothing to propagate.
+        if (result.matched > 0) record({ name: 'Lock by labels', subject, position: result.position });
       }}
     >
       <p>Devices registered later with these labels are locked too. To stop the whole org, suspend it from the overview.</p>
