@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../api/client';
 import { ErrorAlert } from '../../../components/error-alert';
 import { useIssueRuntimeKey } from '../api/keys.queries';
@@ -8,6 +8,11 @@ export function IssueKey() {
   const issue = useIssueRuntimeKey();
   const [copied, setCopied] = useState<string>('');
   const issued = issue.data;
+  const keyField = useRef<HTMLInputElement>(null);
+  // The button is disabled while the key is issued, which drops its focus: the focus goes to the new key (selected), next to "Copy".
+  useEffect(() => {
+    if (issued) keyField.current?.focus();
+  }, [issued]);
   return (
     <section className="card" aria-labelledby="issue-title">
       <h2 id="issue-title">Issue a runtime key</h2>
@@ -33,7 +38,7 @@ export function IssueKey() {
             <label htmlFor="issued-key" className="visually-hidden">
               New runtime key
             </label>
-            <input id="issued-key" readOnly value={issued.key} onFocus={(event) => event.target.select()} />
+            <input ref={keyField} id="issued-key" readOnly value={issued.key} onFocus={(event) => event.target.select()} />
             <button
               type="button"
               onClick={() =>
