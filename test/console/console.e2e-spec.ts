@@ -35,6 +35,9 @@ describe('the operator console', () => {
   let page: Page;
   let pageErrors: string[];
   let loads = 0;
+  /** Every URL the page asked for and every message it logged (any level): the key must be in none. */
+  const requestedUrls: string[] = [];
+  const logged: string[] = [];
   const leases: Lease[] = [];
 
   beforeAll(async () => {
@@ -49,6 +52,8 @@ describe('the operator console', () => {
     page.setDefaultTimeout(10_000);
     pageErrors = collectPageErrors(page);
     page.on('load', () => loads++);
+    page.on('request', (request) => requestedUrls.push(request.url()));
+    page.on('console', (message) => logged.push(message.text()));
   });
 
   afterAll(async () => {
@@ -110,7 +115,7 @@ describe('the operator console', () => {
     it('signs in with the org key, kept in sessionStorage only and never in the URL', async () => {
       await page.getByLabel('Org key').fill(orgKey);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      for (const screen of ['Overview', 'Devices', 'Audit', 'Keys']) await nav().getByRole('link', { name: screen }).waitFor();
+      for (const screen of ['Overview', 'Devices', 'Propagation', 'Audit', 'Keys']) await nav().getByRole('link', { name: screen }).waitFor();
       const stored = await storedSecrets(page, context);
       expect(Object.values(stored.session)).toEqual([orgKey]);
       expect(stored.local).toEqual({});
@@ -167,10 +172,10 @@ describe('the operator console', () => {
       await deviceRow('agent-02').waitFor({ state: 'detached' });
       await deviceRow('agent-01').waitFor();
       await page.getByLabel('Status').selectOption('all');
-      await page.getByLabel('Label').fill('team=search');
+      await page.getByLabel('Label', { exact: true }).fill('team=search');
       await deviceRow('agent-01').waitFor({ state: 'detached' });
       await deviceRow('agent-02').waitFor();
-      await page.getByLabel('Label').fill('');
+      await page.getByLabel('Label', { exact: true }).fill('');
       await page.getByLabel('Search by device id').fill('nothing-like-this');
       await page.getByText('No device matches.').waitFor();
       await page.getByLabel('Search by device id').fill('');
@@ -329,6 +334,12 @@ describe('the operator console', () => {
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByLabel('Org key').waitFor();
       expect(await storedSecrets(page, context)).toEqual({ session: {}, local: {}, cookies: [] });
+    });
+
+    it('never put the key in a URL or a log of the page', () => {
+      expect(requestedUrls.length).toBeGreaterThan(20);
+      expect(requestedUrls.filter((url) => url.includes(orgKey))).toEqual([]);
+      expect(logged.filter((text) => text.includes(orgKey))).toEqual([]);
     });
 
     it('saw no error in the page (no blocked script, no failed request but the refused keys)', () => {
