@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, ApiError, unwrap, type Schemas } from '../../../api/client';
+import { api, ApiError, unwrap } from '../../../api/client';
+import { isFinal } from './propagation-state';
 
-export type Propagation = Schemas['Propagation_Output'];
+export type { Propagation } from './propagation-state';
 
 /** How often an unfinished report is asked again: acks are not pushed to the console. */
 const POLL_MS = 750;
@@ -11,14 +12,6 @@ const NOT_YET_KNOWN_RETRIES = 20;
 
 /** A position as the API takes it: decimal digits, below 2^63. */
 export const POSITION_PATTERN = /^\d{1,19}$/;
-
-/**
- * Final: every target acknowledged, or the ack deadline passed (lagging is then every pending
- * target, and stays so). Before that the report is still moving.
- */
-export function isFinal(report: Propagation): boolean {
-  return report.complete || report.lagging.length > 0;
-}
 
 /**
  * The propagation report of the change committed at `position` (GET /api/v1/propagation),

@@ -1,4 +1,4 @@
-import type { Propagation } from '../api/propagation.queries';
+import type { Propagation } from '../api/propagation-state';
 
 /** One sentence on where a report stands; announced (a live region) as it changes. */
 export function propagationSummary(report: Propagation): string {
