@@ -17,6 +17,7 @@ import { createOrg, WardenHttp } from '../support/http-client';
 jest.setTimeout(60_000);
 
 const SCREENSHOTS = join(REPO_ROOT, 'docs', 'console');
+const ACK_DEADLINE_MS = 5000;
 
 function aborted(lease: Lease): Promise<unknown> {
   if (lease.signal.aborted) return Promise.resolve(lease.signal.reason);
@@ -33,10 +34,12 @@ describe('the propagation screen', () => {
   let pageErrors: string[];
   const leases: Lease[] = [];
   let suspendPosition = '';
+  let loads = 0;
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    cp = await startControlPlane({ env: { WARDEN_CONSOLE_DIR: CONSOLE_DIR } });
+    // The ack deadline, named: a runtime that never acks turns lagging within the test.
+    cp = await startControlPlane({ env: { WARDEN_CONSOLE_DIR: CONSOLE_DIR, WARDEN_ACK_DEADLINE_MS: String(ACK_DEADLINE_MS) } });
     const http = new WardenHttp(cp.url);
     ({ orgKey } = await createOrg(http, ADMIN_TOKEN, { name: 'globex', planTier: 'pro' }));
     admin = http.withKey(orgKey);
@@ -46,6 +49,7 @@ describe('the propagation screen', () => {
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
     pageErrors = collectPageErrors(page);
+    page.on('load', () => loads++);
     await page.goto(`${cp.url}/console`);
     await page.getByLabel('Org key').fill(orgKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -127,7 +131,12 @@ describe('the propagation screen', () => {
     // Another operator's tab: the address holds the position only; after signing in, the same report.
     const other = await context.newPage();
     try {
-      await other.goto(`${cp.url}/console/propagation/${suspendPosition}`);
+      const response = await other.goto(`${cp.url}/console/propagation/${suspendPosition}`);
+      // A deep link is the console's page, with the console's security headers.
+      expect(response?.status()).toBe(200);
+      expect(response?.headers()).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+      expect(response?.headers()['content-security-policy']).toMatch(/script-src 'self';.*frame-ancestors 'none'/);
+      expect(response?.headers()['content-security-policy']).not.toContain('unsafe-inline');
       await other.getByLabel('Org key').fill(orgKey);
       await other.getByRole('button', { name: 'Sign in' }).click();
       await other.getByRole('region', { name: `Change at position ${suspendPosition}` }).getByText('Complete: 1 of 1').waitFor();
@@ -156,7 +165,7 @@ describe('the propagation screen', () => {
     await banner().getByText(/ack latency p50 \d+ ms, p90 \d+ ms, p99 \d+ ms, max \d+ ms/).waitFor();
   });
 
-  it('"Lock by labels" shows the lock\'s report; a runtime that never acks is pending', async () => {
+  it('"Lock by labels" shows the lock\'s report; a runtime that never acks is pending, then lagging, without a reload', async () => {
     await admin.post('/api/v1/devices/unrevoke', { deviceId: 'lease-02' });
     // idle-01 validates (a sign of life) but runs no lease: it is a target that never acks.
     await admin.post('/api/v1/devices/validate', { deviceId: 'idle-01' });
@@ -168,7 +177,13 @@ describe('the propagation screen', () => {
     await page.getByRole('heading', { name: 'Propagation of Lock by labels: team=idle' }).waitFor();
     await banner().getByRole('status').filter({ hasText: 'In progress: 0 of 1 live runtime acknowledged, 1 pending.' }).waitFor();
     await banner().getByRole('link', { name: 'Open the propagation report' }).click();
-    await page.getByRole('region', { name: 'Pending (no ack yet)' }).getByRole('link', { name: 'idle-01' }).waitFor();
+    const report = page.getByRole('region', { name: /^Change at position \d+$/ });
+    await report.getByRole('region', { name: 'Pending (no ack yet)' }).getByRole('link', { name: 'idle-01' }).or(report.getByRole('region', { name: /^Lagging/ })).first().waitFor();
+    // The screen asks again until the report is final: past the deadline, idle-01 is lagging.
+    const loadsBefore = loads;
+    await report.getByRole('status').filter({ hasText: 'Deadline passed: 0 of 1 live runtime acknowledged, 1 lagging.' }).waitFor({ timeout: ACK_DEADLINE_MS + 5000 });
+    await report.getByRole('region', { name: 'Lagging (no ack by the deadline)' }).getByRole('link', { name: 'idle-01' }).waitFor();
+    expect(loads).toBe(loadsBefore);
   });
 
   it('saw no error in the page but the refused position', () => {
