@@ -28,6 +28,6 @@ export function usePropagation(position: string, { justCommitted }: { justCommit
       if (error instanceof ApiError && error.code === 'change_not_known') return justCommitted && count < NOT_YET_KNOWN_RETRIES;
       return !(error instanceof ApiError && error.status < 500) && count < 2;
     },
-    retryDelay: (count, error) => (error instanceof ApiError ? NOT_YET_KNOWN_RETRY_MS : Math.min(1000 * 2 ** count, 10_000)),
+    retryDelay: (count, error) => (error instanceof ApiError && error.code === 'change_not_known' ? NOT_YET_KNOWN_RETRY_MS : Math.min(1000 * 2 ** count, 10_000)),
   });
 }
