@@ -38,5 +38,11 @@ export async function tabTo(page: Page, name: string | RegExp, { backwards = fal
 
 /** Waits until the control named `name` has the focus (the page moves it by itself: a dialog closing, a key issued). */
 export async function waitForFocus(page: Page, name: string): Promise<void> {
-  await page.waitForFunction(`${FOCUSED}.name === ${JSON.stringify(name)}`);
+  // A function, not a string: the page's policy forbids eval, which a string predicate needs.
+  await page.waitForFunction((wanted) => {
+    const element = (globalThis as unknown as { document: { activeElement: { getAttribute(name: string): string | null; labels?: ArrayLike<{ textContent: string | null }>; textContent: string | null } | null } }).document.activeElement;
+    if (!element) return false;
+    const label = element.getAttribute('aria-label') ?? element.labels?.[0]?.textContent ?? element.textContent ?? '';
+    return label.trim() === wanted;
+  }, name);
 }
