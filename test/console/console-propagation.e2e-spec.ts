@@ -113,7 +113,7 @@ describe('the propagation screen', () => {
     const api = await admin.get(`/api/v1/propagation?position=${suspendPosition}`);
     expect(api.body.propagation).toMatchObject({ targets: 1, acked: 1, pending: [], lagging: [], complete: true, eventType: 'OrgSuspended' });
 
-    await expectNoSeriousAxeViolation();
+    // axe runs once, on the fuller lagging report below (it is slow); this state is the README's picture.
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'propagation.png'), fullPage: true, animations: 'disabled' });
   });
@@ -184,6 +184,8 @@ describe('the propagation screen', () => {
     await report.getByRole('status').filter({ hasText: 'Deadline passed: 0 of 1 live runtime acknowledged, 1 lagging.' }).waitFor({ timeout: ACK_DEADLINE_MS + 5000 });
     await report.getByRole('region', { name: 'Lagging (no ack by the deadline)' }).getByRole('link', { name: 'idle-01' }).waitFor();
     expect(loads).toBe(loadsBefore);
+    // The screen with every part shown (progress, facts, latencies, the lagging list): axe finds no serious violation.
+    await expectNoSeriousAxeViolation();
   });
 
   it('saw no error in the page but the refused position', () => {
