@@ -130,6 +130,14 @@ describe('the console with the keyboard only', () => {
     await resume.waitFor({ state: 'detached' });
     expect(await validate('kb-01')).toBe('ALLOW');
     await waitForFocus(page, 'Suspend org');
+
+    // The suspension's propagation stays on screen until dismissed; the focus then goes to the screen.
+    const banner = page.getByRole('region', { name: /^Propagation of Suspend org/ });
+    await banner.waitFor();
+    await tabTo(page, 'Dismiss', { backwards: true });
+    await page.keyboard.press('Enter');
+    await banner.waitFor({ state: 'detached' });
+    expect((await focused(page)).tag).toBe('MAIN');
   });
 
   it('issues a runtime key and copies it', async () => {

@@ -22,7 +22,14 @@ export function LastActionBanner() {
         <Link to={`/propagation/${last.position}`} state={{ justCommitted: true }}>
           Open the propagation report
         </Link>
-        <button type="button" onClick={dismiss}>
+        <button
+          type="button"
+          onClick={() => {
+            dismiss();
+            // The button goes with the banner: the focus goes to the screen rather than nowhere.
+            document.getElementById('main')?.focus();
+          }}
+        >
           Dismiss
         </button>
       </p>
