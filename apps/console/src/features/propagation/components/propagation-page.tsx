@@ -43,14 +43,14 @@ export function PropagationPage() {
         <div className="field">
           <label htmlFor={ids.position}>Position</label>
           <input id={ids.position} inputMode="numeric" value={typed} aria-describedby={ids.help} onChange={(event) => setTyped(event.target.value)} />
-          <p id={ids.help} className="hint">
-            The ledger position a revoke, lock or suspend answered (as <code>warden propagation</code> takes it).
-          </p>
         </div>
         <button type="submit" className="primary">
           Show report
         </button>
       </form>
+      <p id={ids.help} className="hint position-hint">
+        The ledger position a revoke, lock or suspend answered (as <code>warden propagation</code> takes it).
+      </p>
       {error && <ErrorAlert>{error}</ErrorAlert>}
       {position && !valid && <ErrorAlert>{`"${position}" is not a position.`}</ErrorAlert>}
       {valid && <PropagationReport key={position} position={position} justCommitted={state?.justCommitted === true} />}
