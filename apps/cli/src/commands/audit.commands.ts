@@ -1,4 +1,4 @@
-import { checkInvariants, deviceHistory, orgStateAt, replayLedger } from '@warden/audit';
+import { checkInvariants, deviceHistory, type DeviceHistoryEntry, orgStateAt, replayLedger } from '@warden/audit';
 import type { Command } from 'commander';
 import { CliUsageError } from '../cli-config';
 import { ExitCode } from '../exit-codes';
@@ -49,14 +49,14 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('history')
-    .description("a device's control events and decisions, in ledger order")
+    .description("a device's control events, decisions and acks, in ledger order")
     .requiredOption('--org <orgId>', 'the org')
     .requiredOption('--device <deviceId>', 'the device')
     .option('--json', 'print JSON')
     .action(async (options: { org: string; device: string; json?: boolean }) => {
       const history = await withLedger((ledger) => deviceHistory(ledger, options.org, options.device));
       if (options.json) return printJson(history);
-      for (const entry of history) console.log(`${entry.position}\t${entry.at}\t${entry.type}\t${describe(entry.data)}`);
+      for (const entry of history) console.log(`${entry.position}\t${entry.at}\t${entry.type}\t${describe(entry)}`);
     });
 
   audit
@@ -83,8 +83,13 @@ function parseAt(at: string): { time: string } | { position: bigint } {
   return { time: new Date(at).toISOString() };
 }
 
-function describe(data: unknown): string {
-  const d = data as Record<string, unknown>;
-  if (typeof d.code === 'string') return `${d.action ?? ''} ${d.allowed ? 'ALLOW' : 'DENY'} ${d.code} (decision ${d.decisionId})`;
+function describe(entry: DeviceHistoryEntry): string {
+  const d = entry.data as Record<string, unknown>;
+  if (entry.type === 'PermissionDecided') return `${d.action ?? ''} ${d.allowed ? 'ALLOW' : 'DENY'} ${d.code} (decision ${d.decisionId})`;
+  if (entry.type === 'PermissionAcknowledged') {
+    const stopped = typeof d.stoppedAt === 'string' ? `, stopped at ${d.stoppedAt}` : '';
+    const via = typeof d.transport === 'string' ? ` via ${d.transport}` : '';
+    return `ack of position ${d.position}: received at ${d.receivedAt}${stopped}${via} (by ${entry.actor})`;
+  }
   return JSON.stringify(d);
 }

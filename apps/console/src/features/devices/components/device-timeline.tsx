@@ -6,7 +6,7 @@ import { useDeviceHistory, type HistoryEntry } from '../api/devices.queries';
 /** Most entries shown: a device validating every second has thousands of decisions. */
 const SHOWN = 200;
 
-/** The device's control events and recorded decisions, newest first. */
+/** The device's control events, recorded decisions and acks, newest first. */
 export function DeviceTimeline({ deviceId }: { readonly deviceId: string }) {
   const history = useDeviceHistory(deviceId);
   const entries = history.data ? [...history.data.events].reverse() : [];
@@ -38,6 +38,22 @@ function Entry({ entry }: { readonly entry: HistoryEntry }) {
     return (
       <span>
         Decision ({text('action') ?? 'validate'}): <CodeBadge code={text('code') ?? ''} />
+      </span>
+    );
+  }
+  if (entry.type === 'PermissionAcknowledged') {
+    const stopped = text('stoppedAt');
+    const via = text('transport') ? ` via ${text('transport')}` : '';
+    return (
+      <span>
+        Acknowledged the change at position {text('position') ?? '?'}
+        {stopped ? (
+          <>
+            {' '}
+            (stopped at <TimeText value={stopped} />)
+          </>
+        ) : null}
+        {via}
       </span>
     );
   }
