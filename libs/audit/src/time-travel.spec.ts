@@ -113,6 +113,19 @@ describe('time travel', () => {
       expect(BigInt(ack.position)).toBeGreaterThan(suspended.position as bigint);
     });
 
+    it('includes a lock by labels that matched the device, not a lock that did not', async () => {
+      await f.createOrg('acme', 3);
+      await f.register('acme', 'd1', { team: 'red' });
+      await f.register('acme', 'd2', { team: 'blue' });
+      await f.lock('acme', 'l-red', { team: 'red' });
+      await f.lock('acme', 'l-blue', { team: 'blue' });
+      const history = await deviceHistory(f.ledger, 'acme', 'd1');
+      expect(history.map((e) => [e.type, (e.data as { lockId?: string }).lockId])).toEqual([
+        ['DeviceRegistered', undefined],
+        ['LockPlaced', 'l-red'],
+      ]);
+    });
+
     it('refuses to show a history whose ack stream was tampered with', async () => {
       await f.createOrg('acme', 3);
       await f.register('acme', 'd1');

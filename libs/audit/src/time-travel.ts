@@ -1,5 +1,6 @@
 import {
   decideValidation,
+  foldPermissionChanges,
   initialOrgState,
   LedgerIntegrityError,
   WardenError,
@@ -105,8 +106,10 @@ export interface DeviceHistoryEntry {
 const ORG_WIDE = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
 
 /**
- * A device's story in ledger order: its own control events, the org-wide events that
- * affect it (suspend, resume, cap changes), every decision recorded about it and every ack
+ * A device's story in ledger order: its own control events, the org-wide events (suspend,
+ * resume, cap changes), any other control event that changed its permission (a lock or a lift
+ * whose selector matches it, another device's removal that moved it across the cap: the
+ * relay's `foldPermissionChanges`), every decision recorded about it and every ack
  * it sent (`PermissionAcknowledged`, placed at the position the ack was recorded; its data
  * names the position of the change it acknowledges). Reads the org stream and scans the
  * decision and ack streams, whose hash chains are verified on the way
@@ -115,12 +118,16 @@ const ORG_WIDE = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
  */
 export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions = {}): Promise<DeviceHistoryEntry[]> {
   const entries: DeviceHistoryEntry[] = [];
+  const state = initialOrgState(orgId);
   for await (const page of readStreamPages(ledger, orgStream(orgId), options)) {
     for (const recorded of page) {
-      const event = parseRecordedOrgEvent(recorded);
+      let changedMine = false;
+      const event = foldRecordedOrgEvent(state, recorded, (parsed, evolve) => {
+        changedMine = foldPermissionChanges(state, parsed, evolve, Date.parse(parsed.data.at)).some((change) => change.deviceId === deviceId);
+      });
       if (!event) continue;
       const mine = 'deviceId' in event.data && event.data.deviceId === deviceId;
-      if (mine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
+      if (mine || changedMine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
     }
   }
   const checker = new ChainChecker();

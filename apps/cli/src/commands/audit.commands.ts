@@ -11,7 +11,9 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('replay')
-    .description('rebuild every org, re-decide every recorded decision and re-derive every lease expiry; report mismatches, unjustified expiries and hash-chain breaks')
+    .description(
+      'rebuild every org, re-decide every recorded decision, re-derive every lease expiry and check every ack answers a change of its device; report mismatches, unjustified expiries, unexpected acks and hash-chain breaks',
+    )
     .option('--org <orgId>', 'only this org')
     .option('--json', 'print the full report as JSON')
     .action(async (options: { org?: string; json?: boolean }) => {
@@ -28,8 +30,13 @@ export function registerAuditCommands(program: Command): void {
         for (const b of report.chainBreaks) console.log(`  CHAIN BREAK ${b.streamId} revision ${b.revision} at ${b.position}: ${b.reason}`);
         console.log(`lease expiries not justified by the record: ${report.unjustifiedExpiries.length}`);
         for (const e of report.unjustifiedExpiries) console.log(`  UNJUSTIFIED EXPIRY org ${e.orgId} at ${e.position}: ${e.detail}`);
+        console.log(`acks checked: ${report.acks}, acks that answer no change of their device: ${report.unexpectedAcks.length}`);
+        for (const a of report.unexpectedAcks) {
+          console.log(`  UNEXPECTED ACK ${a.streamId} revision ${a.revision} at ${a.position}: device ${a.deviceId} of org ${a.orgId}, position ${a.ackedPosition}: ${a.detail}`);
+        }
+        for (const m of report.malformed) console.log(`  MALFORMED ${m.streamId} at ${m.position}: ${m.reason}`);
       }
-      const failures = report.mismatches.length + report.chainBreaks.length + report.unjustifiedExpiries.length;
+      const failures = report.mismatches.length + report.chainBreaks.length + report.unjustifiedExpiries.length + report.unexpectedAcks.length;
       process.exitCode = failures > 0 ? ExitCode.CheckFailed : ExitCode.Ok;
     });
 

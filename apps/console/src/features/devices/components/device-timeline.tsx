@@ -68,6 +68,8 @@ function Entry({ entry }: { readonly entry: HistoryEntry }) {
     OrgSuspended: `Org suspended${by}${reason}`,
     OrgResumed: `Org resumed${by}`,
     DeviceLimitSet: `Device cap set to ${String(data.limit ?? '?')}`,
+    LockPlaced: `Locked${by}${reason}`,
+    LockLifted: `Lock lifted${by}`,
   };
   return <span>{describe[entry.type] ?? entry.type}</span>;
 }
