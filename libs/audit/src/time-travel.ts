@@ -119,8 +119,12 @@ const ORG_WIDE = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
 export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions = {}): Promise<DeviceHistoryEntry[]> {
   const entries: DeviceHistoryEntry[] = [];
   const state = initialOrgState(orgId);
+  // The fold costs about as much as reading (100,000 registrations: +30% over reading alone), so
+  // it yields within a page as orgStateAt does.
+  const pacer = new LoopPacer(options.signal);
   for await (const page of readStreamPages(ledger, orgStream(orgId), options)) {
     for (const recorded of page) {
+      if (pacer.due()) await pacer.pause();
       let changedMine = false;
       const event = foldRecordedOrgEvent(state, recorded, (parsed, evolve) => {
         changedMine = foldPermissionChanges(state, parsed, evolve, Date.parse(parsed.data.at)).some((change) => change.deviceId === deviceId);
