@@ -193,7 +193,7 @@ describe('the operator console', () => {
   });
 
   describe('device detail', () => {
-    it('shows the current permission and a timeline of control events and decisions', async () => {
+    it('shows the current permission and a timeline of control events, decisions and acks', async () => {
       await deviceRow('agent-01').getByRole('link', { name: 'agent-01' }).click();
       await page.getByRole('heading', { name: 'agent-01', level: 1 }).waitFor();
       const permission = page.getByRole('region', { name: 'Current permission' });
@@ -202,6 +202,8 @@ describe('the operator console', () => {
       await timeline.getByText(`Revoked by ${keyId}: runaway loop`).waitFor();
       await timeline.getByText('Registered').waitFor();
       expect(await timeline.getByText(/Decision \(validate\)/).count()).toBeGreaterThan(0);
+      // The SDK lease aborted by the revoke acknowledged it over HTTP (it came by SSE).
+      await timeline.getByText(/^Acknowledged the change at position \d+ \(stopped at .+\) via sse$/).waitFor();
       await checkAccessibility('device detail');
       await screenshot('device-detail');
     });

@@ -7,6 +7,7 @@ import { registerExportCommands } from './commands/export.commands';
 import { registerKeysCommands } from './commands/keys.commands';
 import { registerLocksCommands } from './commands/locks.commands';
 import { registerOrgCommands } from './commands/org.commands';
+import { registerPropagationCommands } from './commands/propagation.commands';
 import { ExitCode } from './exit-codes';
 import { ApiRefusedError, ApiUnavailableError } from './http/api-client';
 import { TOOL_VERSION } from './tool-version';
@@ -24,6 +25,7 @@ async function main(argv: readonly string[]): Promise<void> {
   registerOrgCommands(program);
   registerLocksCommands(program);
   registerKeysCommands(program);
+  registerPropagationCommands(program);
   await program.parseAsync(argv as string[]);
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { PlanTier } from '@warden/domain';
 import { DecisionRecorder, FixedClock, OrgCommandService, RandomIdSource, RegistrationService, ValidationService } from '@warden/enforcement';
-import { decisionsStream, orgStream, SqliteEventLedger } from '@warden/ledger';
+import { acksStream, decisionsStream, orgStream, SqliteEventLedger } from '@warden/ledger';
 import { PermissionProjection, ProjectionRunner, type KeyPrincipal } from '@warden/projection';
 
 /**
@@ -28,6 +28,7 @@ export async function auditFixture() {
     return at;
   };
   const recorder = new DecisionRecorder(ledger, decisionsStream('node-a'));
+  const ackRecorder = new DecisionRecorder(ledger, acksStream('node-a'));
   const commands = new OrgCommandService(ledger, projection, new RandomIdSource());
   const validation = new ValidationService(projection, recorder, clock);
   const registration = new RegistrationService(commands, validation, clock);
@@ -60,6 +61,16 @@ export async function auditFixture() {
     expire: (orgId: string, deviceId: string, lastSeenAt: string) => run('ExpireLeases', orgId, { devices: [{ deviceId, lastSeenAt }] }),
     lock: (orgId: string, lockId: string, labels: Record<string, string>) =>
       run('PlaceLock', orgId, { lockId, selector: { labels }, reason: 'test', expiresAt: null }),
+    /**
+     * Records an ack as AckService does (acks-node-a), but without asking whether the change
+     * at `position` touched the device: tests craft good and bad acks with it.
+     */
+    ack: (orgId: string, deviceId: string, position: bigint | string, actor = 'k') => {
+      const at = next();
+      const eventId = `a${++requests}`;
+      const data = { orgId, deviceId, position: position.toString(), receivedAt: at, stoppedAt: at, transport: 'sse', recordedAt: at };
+      return ackRecorder.recordEvent({ eventId, type: 'PermissionAcknowledged', data, metadata: { actor, correlationId: eventId } });
+    },
     /** Moves the fixture's clock `seconds` ahead (the next command or decision is one second later still). */
     advance(seconds: number): void {
       tick += seconds;
@@ -76,6 +87,7 @@ export async function auditFixture() {
     },
     async dispose(): Promise<void> {
       await recorder.flush();
+      await ackRecorder.flush();
       await runner.stop();
       await ledger.close();
       rmSync(dir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ export {
   readStreamPages,
   yieldToEventLoop,
 } from './cooperative-scan';
+export { type UnexpectedAck } from './ack-check';
 export { type ChainBreak, ChainChecker } from './chain-checker';
 export { checkLedgerChains, scanLedger, type ScanOptions, type ScanProgress } from './ledger-scan';
 export { type DecisionTuple, type MalformedRecord } from './decision-index';

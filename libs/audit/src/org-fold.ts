@@ -13,6 +13,11 @@ export interface OrgFoldVisitor {
   missing(state: OrgState, decision: DecisionTuple): void;
   /** A control event, before it is folded into `state`. */
   beforeEvent?(state: OrgState, event: OrgEvent, recorded: RecordedEvent): void;
+  /**
+   * Wraps the fold of a control event (after `beforeEvent`): it must call `evolve` exactly once,
+   * and may look at the state on both sides of it. Without it the event is simply folded.
+   */
+  aroundEvent?(state: OrgState, event: OrgEvent, recorded: RecordedEvent, evolve: () => void): void;
   /** The same event, after it was folded in. */
   afterEvent?(state: OrgState, event: OrgEvent, recorded: RecordedEvent): void;
 }
@@ -73,7 +78,8 @@ export async function foldOrgs(
     try {
       event = foldRecordedOrgEvent(cursor.state, recorded, (parsed, evolve) => {
         visitor.beforeEvent?.(cursor.state, parsed, recorded);
-        evolve();
+        if (visitor.aroundEvent) visitor.aroundEvent(cursor.state, parsed, recorded, evolve);
+        else evolve();
       });
     } catch (error) {
       if (!(error instanceof LedgerIntegrityError)) throw error;

@@ -1,5 +1,6 @@
 import { decideOrg, decideValidation, DecisionCode, type OrgState, type Verdict } from '@warden/domain';
 import type { EventLedger } from '@warden/ledger';
+import { AckCheck, type UnexpectedAck } from './ack-check';
 import { ChainChecker, type ChainBreak } from './chain-checker';
 import { indexDecisions, type DecisionTuple, type MalformedRecord } from './decision-index';
 import { ExpiryCheck, type UnjustifiedExpiry } from './expiry-check';
@@ -30,7 +31,7 @@ export interface ReplayMismatch {
 }
 
 export interface ReplayReport {
-  /** Events read (decision streams and org streams). */
+  /** Events read (decision, ack and org streams). */
   readonly events: number;
   /** Orgs that exist in the ledger (within the filter). */
   readonly orgs: number;
@@ -42,6 +43,10 @@ export interface ReplayReport {
   readonly malformed: MalformedRecord[];
   /** Lease expiries that no lapse of recorded signs of life justifies (see ExpiryCheck). */
   readonly unjustifiedExpiries: UnjustifiedExpiry[];
+  /** Acks checked (within the filter). */
+  readonly acks: number;
+  /** Acks that answer no change of their device's permission (see AckCheck), in ledger order. */
+  readonly unexpectedAcks: UnexpectedAck[];
 }
 
 export interface ReplayOptions {
@@ -57,14 +62,21 @@ const ALLOWED: Verdict = Object.freeze({ allowed: true, code: DecisionCode.Allow
 /**
  * Rebuilds every org from the ledger and re-decides every recorded decision at the org
  * revision it records: `validate` with decideValidation, `register` with the refusal a
- * RegisterDevice command would have got. Also checks every hash chain on the way. Two
- * passes over the ledger; memory is one tuple per decision plus one state per org.
+ * RegisterDevice command would have got. Also re-derives lease expiries, checks that every
+ * recorded ack answers a change of its device (AckCheck), and checks every hash chain on the
+ * way. Three passes over the ledger (decisions, acks, org streams); memory is one tuple per
+ * decision and per ack plus one state per org.
  */
 export async function replayLedger(ledger: EventLedger, options: ReplayOptions = {}): Promise<ReplayReport> {
   const checker = new ChainChecker();
   const index = await indexDecisions(ledger, checker, {
     orgId: options.orgId,
     onProgress: options.onProgress && ((progress) => options.onProgress?.(progress.events)),
+  });
+  const acks = new AckCheck();
+  await acks.index(ledger, checker, {
+    orgId: options.orgId,
+    onProgress: options.onProgress && ((progress) => options.onProgress?.(index.events + progress.events)),
   });
   const mismatches: ReplayMismatch[] = [];
   const mismatch = (decision: DecisionTuple, recomputed: ReplayVerdict): void => {
@@ -87,23 +99,27 @@ export async function replayLedger(ledger: EventLedger, options: ReplayOptions =
       beforeEvent(state, event, recorded) {
         if (event.type === 'DeviceLeaseExpired') expiries.check(state, event, recorded);
       },
+      aroundEvent: (state, event, recorded, evolve) => acks.around(state, event, recorded, evolve),
       decision(state, decision) {
         const verdict = redecide(state, decision);
         if (verdict.allowed !== decision.allowed || verdict.code !== decision.code) mismatch(decision, verdict);
       },
       missing: (_state, decision) => mismatch(decision, MISSING),
     },
-    { orgId: options.orgId, onProgress: options.onProgress && ((progress) => options.onProgress?.(index.events + progress.events)) },
+    { orgId: options.orgId, onProgress: options.onProgress && ((progress) => options.onProgress?.(index.events + acks.events + progress.events)) },
   );
+  acks.finish();
   mismatches.sort((a, b) => comparePositions(a.position, b.position));
   return {
-    events: index.events + fold.events,
+    events: index.events + acks.events + fold.events,
     orgs: fold.orgs,
     decisions: index.decisions,
     mismatches,
     chainBreaks: checker.breaks,
-    malformed: [...index.malformed, ...fold.malformed],
+    malformed: [...index.malformed, ...acks.malformed, ...fold.malformed],
     unjustifiedExpiries: expiries.unjustified,
+    acks: acks.acks,
+    unexpectedAcks: acks.unexpected,
   };
 }
 

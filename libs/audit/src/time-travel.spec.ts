@@ -85,5 +85,54 @@ describe('time travel', () => {
       expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
       expect(history.every((e) => typeof e.at === 'string' && e.at.length > 0)).toBe(true);
     });
+
+    it("places the device's acks in ledger order, with what they acknowledge and who sent them, and leaves other devices' acks out", async () => {
+      await f.createOrg('acme', 3);
+      await f.createOrg('beta', 3);
+      await f.register('acme', 'd1');
+      await f.register('acme', 'd2');
+      await f.register('beta', 'd1');
+      const suspended = await f.suspend('acme');
+      await f.ack('acme', 'd1', suspended.position as bigint, 'rt-key');
+      await f.ack('acme', 'd2', suspended.position as bigint);
+      await f.ack('beta', 'd1', suspended.position as bigint);
+      await f.validate('acme', 'd1');
+      const history = await deviceHistory(f.ledger, 'acme', 'd1');
+      expect(history.map((e) => e.type)).toEqual(['DeviceRegistered', 'OrgSuspended', 'PermissionAcknowledged', 'PermissionDecided']);
+      const ack = history[2]!;
+      expect(ack).toMatchObject({ streamId: 'acks-node-a', revision: '0', actor: 'rt-key' });
+      expect(ack.data).toEqual({
+        orgId: 'acme',
+        deviceId: 'd1',
+        position: (suspended.position as bigint).toString(),
+        receivedAt: ack.at,
+        stoppedAt: ack.at,
+        transport: 'sse',
+        recordedAt: ack.at,
+      });
+      expect(BigInt(ack.position)).toBeGreaterThan(suspended.position as bigint);
+    });
+
+    it('includes a lock by labels that matched the device, not a lock that did not', async () => {
+      await f.createOrg('acme', 3);
+      await f.register('acme', 'd1', { team: 'red' });
+      await f.register('acme', 'd2', { team: 'blue' });
+      await f.lock('acme', 'l-red', { team: 'red' });
+      await f.lock('acme', 'l-blue', { team: 'blue' });
+      const history = await deviceHistory(f.ledger, 'acme', 'd1');
+      expect(history.map((e) => [e.type, (e.data as { lockId?: string }).lockId])).toEqual([
+        ['DeviceRegistered', undefined],
+        ['LockPlaced', 'l-red'],
+      ]);
+    });
+
+    it('refuses to show a history whose ack stream was tampered with', async () => {
+      await f.createOrg('acme', 3);
+      await f.register('acme', 'd1');
+      const suspended = await f.suspend('acme');
+      await f.ack('acme', 'd1', suspended.position as bigint);
+      f.tamper(`UPDATE events SET data = replace(data, '"transport":"sse"', '"transport":"nats"') WHERE stream_id = 'acks-node-a'`);
+      await expect(deviceHistory(f.ledger, 'acme', 'd1')).rejects.toMatchObject({ code: 'ledger_integrity', streamId: 'acks-node-a' });
+    });
   });
 });

@@ -1,5 +1,6 @@
 import {
   decideValidation,
+  foldPermissionChanges,
   initialOrgState,
   LedgerIntegrityError,
   WardenError,
@@ -11,6 +12,7 @@ import {
 import { DECISIONS_STREAM_PREFIX, orgStream, type EventLedger, type RecordedEvent } from '@warden/ledger';
 import { foldRecordedOrgEvent, parsePermissionDecided, parseRecordedOrgEvent } from '@warden/events';
 import { ChainChecker } from './chain-checker';
+import { deviceAcks } from './device-acks';
 import { AUDIT_PAGE_ROWS, type CooperativeOptions, LoopPacer, readStreamCooperatively, readStreamPages } from './cooperative-scan';
 import { scanLedger } from './ledger-scan';
 
@@ -93,8 +95,10 @@ export interface DeviceHistoryEntry {
   readonly streamId: string;
   readonly revision: string;
   readonly type: string;
-  /** The event's `at`, or the decision's `decidedAt`. */
+  /** The event's `at`, the decision's `decidedAt`, or the ack's `recordedAt`. */
   readonly at: string;
+  /** Who wrote it (the record's metadata): a key id, `admin` or `system`. */
+  readonly actor: string;
   readonly data: unknown;
 }
 
@@ -102,20 +106,32 @@ export interface DeviceHistoryEntry {
 const ORG_WIDE = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
 
 /**
- * A device's story in ledger order: its own control events, the org-wide events that
- * affect it (suspend, resume, cap changes) and every decision recorded about it. Reads the
- * org stream and scans the decision streams, whose hash chains are verified on the way
+ * A device's story in ledger order: its own control events, the org-wide events (suspend,
+ * resume, cap changes), any other control event that changed its permission (a lock or a lift
+ * whose selector matches it, another device's removal that moved it across the cap: the
+ * relay's `foldPermissionChanges`), every decision recorded about it and every ack
+ * it sent (`PermissionAcknowledged`, placed at the position the ack was recorded; its data
+ * names the position of the change it acknowledges). Reads the org stream and scans the
+ * decision and ack streams, whose hash chains are verified on the way
  * (a break throws LedgerIntegrityError: a history is never shown from a tampered ledger).
  * Reads cooperatively, like {@link orgStateAt}.
  */
 export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions = {}): Promise<DeviceHistoryEntry[]> {
   const entries: DeviceHistoryEntry[] = [];
+  const state = initialOrgState(orgId);
+  // The fold costs about as much as reading (100,000 registrations: +30% over reading alone), so
+  // it yields within a page as orgStateAt does.
+  const pacer = new LoopPacer(options.signal);
   for await (const page of readStreamPages(ledger, orgStream(orgId), options)) {
     for (const recorded of page) {
-      const event = parseRecordedOrgEvent(recorded);
+      if (pacer.due()) await pacer.pause();
+      let changedMine = false;
+      const event = foldRecordedOrgEvent(state, recorded, (parsed, evolve) => {
+        changedMine = foldPermissionChanges(state, parsed, evolve, Date.parse(parsed.data.at)).some((change) => change.deviceId === deviceId);
+      });
       if (!event) continue;
       const mine = 'deviceId' in event.data && event.data.deviceId === deviceId;
-      if (mine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
+      if (mine || changedMine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
     }
   }
   const checker = new ChainChecker();
@@ -127,7 +143,8 @@ export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId
     const { data } = parsePermissionDecided(recorded.data);
     if (data.orgId === orgId && data.deviceId === deviceId) decisions.push(entryOf(recorded, data.decidedAt));
   }
-  return mergeByPosition(entries, decisions);
+  const acks = (await deviceAcks(ledger, orgId, deviceId, options)).map(({ recorded, ack }) => entryOf(recorded, ack.recordedAt));
+  return mergeByPosition(mergeByPosition(entries, decisions), acks);
 }
 
 function integrityError(recorded: RecordedEvent, reason: string): LedgerIntegrityError {
@@ -141,6 +158,7 @@ function entryOf(recorded: RecordedEvent, at: string): DeviceHistoryEntry {
     revision: recorded.revision.toString(),
     type: recorded.type,
     at,
+    actor: recorded.metadata.actor,
     data: recorded.data,
   };
 }

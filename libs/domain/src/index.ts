@@ -11,3 +11,4 @@ export * from './validation.decide';
 export * from './decision.events';
 export * from './leases-and-locks.decide';
 export * from './lock.queries';
+export * from './permission-changes';

@@ -1,4 +1,4 @@
-import { checkInvariants, deviceHistory, orgStateAt, replayLedger } from '@warden/audit';
+import { checkInvariants, deviceHistory, type DeviceHistoryEntry, orgStateAt, replayLedger } from '@warden/audit';
 import type { Command } from 'commander';
 import { CliUsageError } from '../cli-config';
 import { ExitCode } from '../exit-codes';
@@ -11,7 +11,9 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('replay')
-    .description('rebuild every org, re-decide every recorded decision and re-derive every lease expiry; report mismatches, unjustified expiries and hash-chain breaks')
+    .description(
+      'rebuild every org, re-decide every recorded decision, re-derive every lease expiry and check every ack answers a change of its device; report mismatches, unjustified expiries, unexpected acks and hash-chain breaks',
+    )
     .option('--org <orgId>', 'only this org')
     .option('--json', 'print the full report as JSON')
     .action(async (options: { org?: string; json?: boolean }) => {
@@ -28,8 +30,13 @@ export function registerAuditCommands(program: Command): void {
         for (const b of report.chainBreaks) console.log(`  CHAIN BREAK ${b.streamId} revision ${b.revision} at ${b.position}: ${b.reason}`);
         console.log(`lease expiries not justified by the record: ${report.unjustifiedExpiries.length}`);
         for (const e of report.unjustifiedExpiries) console.log(`  UNJUSTIFIED EXPIRY org ${e.orgId} at ${e.position}: ${e.detail}`);
+        console.log(`acks checked: ${report.acks}, acks that answer no change of their device: ${report.unexpectedAcks.length}`);
+        for (const a of report.unexpectedAcks) {
+          console.log(`  UNEXPECTED ACK ${a.streamId} revision ${a.revision} at ${a.position}: device ${a.deviceId} of org ${a.orgId}, position ${a.ackedPosition}: ${a.detail}`);
+        }
+        for (const m of report.malformed) console.log(`  MALFORMED ${m.streamId} at ${m.position}: ${m.reason}`);
       }
-      const failures = report.mismatches.length + report.chainBreaks.length + report.unjustifiedExpiries.length;
+      const failures = report.mismatches.length + report.chainBreaks.length + report.unjustifiedExpiries.length + report.unexpectedAcks.length;
       process.exitCode = failures > 0 ? ExitCode.CheckFailed : ExitCode.Ok;
     });
 
@@ -49,14 +56,14 @@ export function registerAuditCommands(program: Command): void {
 
   audit
     .command('history')
-    .description("a device's control events and decisions, in ledger order")
+    .description("a device's control events, decisions and acks, in ledger order")
     .requiredOption('--org <orgId>', 'the org')
     .requiredOption('--device <deviceId>', 'the device')
     .option('--json', 'print JSON')
     .action(async (options: { org: string; device: string; json?: boolean }) => {
       const history = await withLedger((ledger) => deviceHistory(ledger, options.org, options.device));
       if (options.json) return printJson(history);
-      for (const entry of history) console.log(`${entry.position}\t${entry.at}\t${entry.type}\t${describe(entry.data)}`);
+      for (const entry of history) console.log(`${entry.position}\t${entry.at}\t${entry.type}\t${describe(entry)}`);
     });
 
   audit
@@ -83,8 +90,13 @@ function parseAt(at: string): { time: string } | { position: bigint } {
   return { time: new Date(at).toISOString() };
 }
 
-function describe(data: unknown): string {
-  const d = data as Record<string, unknown>;
-  if (typeof d.code === 'string') return `${d.action ?? ''} ${d.allowed ? 'ALLOW' : 'DENY'} ${d.code} (decision ${d.decisionId})`;
+function describe(entry: DeviceHistoryEntry): string {
+  const d = entry.data as Record<string, unknown>;
+  if (entry.type === 'PermissionDecided') return `${d.action ?? ''} ${d.allowed ? 'ALLOW' : 'DENY'} ${d.code} (decision ${d.decisionId})`;
+  if (entry.type === 'PermissionAcknowledged') {
+    const stopped = typeof d.stoppedAt === 'string' ? `, stopped at ${d.stoppedAt}` : '';
+    const via = typeof d.transport === 'string' ? ` via ${d.transport}` : '';
+    return `ack of position ${d.position}: received at ${d.receivedAt}${stopped}${via} (by ${entry.actor})`;
+  }
   return JSON.stringify(d);
 }

@@ -285,7 +285,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A device's control events and recorded decisions, in ledger order */
+        /** A device's control events, recorded decisions and acks, in ledger order */
         get: operations["DevicesController_deviceHistory"];
         put?: never;
         post?: never;
@@ -828,14 +828,16 @@ export interface components {
         HistoryEntry_Output: {
             /** @description a ledger position, as a decimal string */
             position: string;
-            /** @description org-<orgId> for a control event, decisions-<nodeId> for a decision record */
+            /** @description org-<orgId> for a control event, decisions-<nodeId> for a decision record, acks-<nodeId> for an ack */
             streamId: string;
             revision: string;
-            /** @description the control event type, or PermissionDecided */
+            /** @description the control event type, PermissionDecided, or PermissionAcknowledged */
             type: string;
-            /** @description the event's at, or the decision's decidedAt */
+            /** @description the event's at, the decision's decidedAt, or the ack's recordedAt */
             at: string;
-            /** @description the event or decision record as stored */
+            /** @description who wrote it: a key id, admin or system */
+            actor: string;
+            /** @description the record as stored; an ack (PermissionAcknowledged) has position (the change it acknowledges), receivedAt, stoppedAt (null unless it stopped), transport (null when not said) and recordedAt */
             data: {
                 [key: string]: unknown;
             };

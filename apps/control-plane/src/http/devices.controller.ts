@@ -145,7 +145,7 @@ export class DevicesController {
   @Get('history')
   @RequireAdminKey()
   @AuditRead()
-  @ApiOperation({ summary: "A device's control events and recorded decisions, in ledger order" })
+  @ApiOperation({ summary: "A device's control events, recorded decisions and acks, in ledger order" })
   @ApiOkResponse({ type: DeviceHistoryResponseDto.Output })
   async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto, @Res() reply: FastifyReply, @QuerySignal() signal?: AbortSignal) {
     const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId, { signal });

@@ -62,11 +62,16 @@ export class DeviceHistoryResponseDto extends createZodDto(
       z
         .strictObject({
           position: positionSchema,
-          streamId: z.string().describe('org-<orgId> for a control event, decisions-<nodeId> for a decision record'),
+          streamId: z.string().describe('org-<orgId> for a control event, decisions-<nodeId> for a decision record, acks-<nodeId> for an ack'),
           revision: z.string(),
-          type: z.string().describe('the control event type, or PermissionDecided'),
-          at: z.string().describe("the event's at, or the decision's decidedAt"),
-          data: z.record(z.string(), z.unknown()).describe('the event or decision record as stored'),
+          type: z.string().describe('the control event type, PermissionDecided, or PermissionAcknowledged'),
+          at: z.string().describe("the event's at, the decision's decidedAt, or the ack's recordedAt"),
+          actor: z.string().describe('who wrote it: a key id, admin or system'),
+          data: z
+            .record(z.string(), z.unknown())
+            .describe(
+              'the record as stored; an ack (PermissionAcknowledged) has position (the change it acknowledges), receivedAt, stoppedAt (null unless it stopped), transport (null when not said) and recordedAt',
+            ),
         })
         .meta({ id: 'HistoryEntry' }),
     ),

@@ -6,7 +6,7 @@ import { useDeviceHistory, type HistoryEntry } from '../api/devices.queries';
 /** Most entries shown: a device validating every second has thousands of decisions. */
 const SHOWN = 200;
 
-/** The device's control events and recorded decisions, newest first. */
+/** The device's control events, recorded decisions and acks, newest first. */
 export function DeviceTimeline({ deviceId }: { readonly deviceId: string }) {
   const history = useDeviceHistory(deviceId);
   const entries = history.data ? [...history.data.events].reverse() : [];
@@ -41,6 +41,22 @@ function Entry({ entry }: { readonly entry: HistoryEntry }) {
       </span>
     );
   }
+  if (entry.type === 'PermissionAcknowledged') {
+    const stopped = text('stoppedAt');
+    const via = text('transport') ? ` via ${text('transport')}` : '';
+    return (
+      <span>
+        Acknowledged the change at position {text('position') ?? '?'}
+        {stopped ? (
+          <>
+            {' '}
+            (stopped at <TimeText value={stopped} />)
+          </>
+        ) : null}
+        {via}
+      </span>
+    );
+  }
   const by = text('actor') ? ` by ${text('actor')}` : '';
   const reason = text('reason') ? `: ${text('reason')}` : '';
   const describe: Record<string, string> = {
@@ -52,6 +68,8 @@ function Entry({ entry }: { readonly entry: HistoryEntry }) {
     OrgSuspended: `Org suspended${by}${reason}`,
     OrgResumed: `Org resumed${by}`,
     DeviceLimitSet: `Device cap set to ${String(data.limit ?? '?')}`,
+    LockPlaced: `Locked${by}${reason}`,
+    LockLifted: `Lock lifted${by}`,
   };
   return <span>{describe[entry.type] ?? entry.type}</span>;
 }
