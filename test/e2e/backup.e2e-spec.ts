@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { decisionsStream, SqliteEventLedger, sqliteLedgerPath } from '@warden/ledger';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pino from 'pino';
 import { seedDecisions } from '../support/audit-ledger.seed';
 import { ADMIN_TOKEN, SQLITE, startControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
@@ -85,7 +86,6 @@ describe('warden backup', () => {
         expect(backup.stderr).toBe('');
         expect(backup.code).toBe(0);
         const report = JSON.parse(backup.stdout);
-        console.log(JSON.stringify({ ...report, during: byPhase.during.length, before: byPhase.before.length }));
         expect(report).toMatchObject({ ok: true, chainBreaks: [] });
         expect(report.events).toBeGreaterThan(60_000);
         // Serving went on during the backup, and never failed closed because of it.
@@ -161,5 +161,52 @@ describe('warden backup', () => {
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain("server's own backup");
     }, 60_000);
+  });
+
+  describe('restore: stop, replace the file, start', () => {
+    it('serves the state of the backup, ignores the newer projection snapshot, and goes on writing verifiable chains', async () => {
+      const first = await startControlPlane({ env: SQLITE });
+      const dataDir = first.dataDir;
+      const http = new WardenHttp(first.url);
+      const { orgKey } = await createOrg(http, ADMIN_TOKEN, { planTier: 'pro' });
+      const org = http.withKey(orgKey);
+      const nodeId = (await http.get('/health')).body.nodeId as string;
+      for (const deviceId of ['a', 'b', 'c']) await org.post('/api/v1/devices/register', { deviceId });
+      await org.post('/api/v1/devices/revoke', { deviceId: 'b' });
+      const atBackup = (await org.get('/api/v1/devices/list')).body;
+      const out = join(work, 'before-restore.sqlite');
+      expect((await warden(dataDir, 'backup', '--out', out)).code).toBe(0);
+      // Written after the backup: lost by the restore.
+      await org.post('/api/v1/devices/revoke', { deviceId: 'a' });
+      expect((await org.post('/api/v1/devices/register', { deviceId: 'd' })).body.status).toBe('ok');
+      expect((await org.get('/api/v1/devices/list')).body).not.toEqual(atBackup);
+      await first.close();
+      expect(existsSync(join(dataDir, `projection-${nodeId}.snapshot`))).toBe(true);
+
+      const ledgerFile = sqliteLedgerPath(dataDir);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${ledgerFile}${suffix}`, { force: true });
+      copyFileSync(out, ledgerFile);
+
+      const lines: { msg: string; reason?: string }[] = [];
+      const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+      const second = await startControlPlane({ dataDir, env: SQLITE, logger });
+      try {
+        expect(lines.find((line) => line.msg.startsWith('projection snapshot not used'))?.reason).toContain('ends at position');
+        expect(lines.map((line) => line.msg)).not.toContain('projection restored from its snapshot');
+        const again = new WardenHttp(second.url).withKey(orgKey);
+        expect((await again.get('/api/v1/devices/list')).body).toEqual(atBackup);
+        expect((await again.post('/api/v1/devices/validate', { deviceId: 'a' })).body.code).toBe('ALLOW');
+        expect((await again.post('/api/v1/devices/validate', { deviceId: 'b' })).body.code).toBe('DEVICE_REVOKED');
+        expect((await again.post('/api/v1/devices/validate', { deviceId: 'd' })).body.code).toBe('DEVICE_NOT_REGISTERED');
+        expect((await again.post('/api/v1/devices/register', { deviceId: 'e' })).body.status).toBe('ok');
+        expect((await again.post('/api/v1/devices/validate', { deviceId: 'e' })).body.code).toBe('ALLOW');
+      } finally {
+        await second.close();
+      }
+      const replay = await warden(dataDir, 'audit', 'replay', '--json');
+      expect(replay.code).toBe(0);
+      expect(JSON.parse(replay.stdout)).toMatchObject({ mismatches: [], chainBreaks: [] });
+      rmSync(dataDir, { recursive: true, force: true });
+    }, 120_000);
   });
 });
