@@ -22,8 +22,11 @@ export function registerBackupCommands(program: Command): void {
         );
       }
       const bars = { copy: new Progress('copy', 'pages'), verify: new Progress('verify') };
-      const onProgress = (progress: BackupProgress): void =>
-        progress.phase === 'copy' ? bars.copy.update(progress.done, progress.total) : bars.verify.update(progress.done);
+      const onProgress = (progress: BackupProgress): void => {
+        if (progress.phase === 'copy') return bars.copy.update(progress.done, progress.total);
+        bars.copy.stop(); // one bar at a time on the terminal: the copy is done
+        bars.verify.update(progress.done);
+      };
       let report: BackupReport;
       try {
         report = await backupLedger({ ledgerPath: sqliteLedgerPath(config.dataDir), out: options.out, force: options.force, onProgress });
