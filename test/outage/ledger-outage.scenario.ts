@@ -2,7 +2,7 @@ import { checkInvariants, replayLedger } from '@warden/audit';
 import { decisionsStream, orgStream, type EventLedger } from '@warden/ledger';
 import { ADMIN_TOKEN, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp, type JsonResponse } from '../support/http-client';
-import { eventually } from './eventually';
+import { eventually } from '../support/eventually';
 
 /** One way of making a running control plane's ledger unwritable, and of ending it. */
 export interface LedgerOutageRig {

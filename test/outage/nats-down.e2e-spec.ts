@@ -7,7 +7,7 @@ import { PermissionPush } from '../../apps/control-plane/src/lifecycle/permissio
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp, type JsonResponse } from '../support/http-client';
 import { PermissionSubjectWatcher } from '../support/permission-subject.watcher';
-import { eventually } from './eventually';
+import { eventually } from '../support/eventually';
 import { natsReady } from '../support/nats-ready';
 
 /** Resolves with the signal's reason once it aborts (the SDK's own signal: no timers). */

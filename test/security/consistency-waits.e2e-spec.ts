@@ -1,7 +1,7 @@
 import { ConsistencyWaits } from '@warden/enforcement';
 import { PermissionProjection } from '@warden/projection';
 import { request as httpRequest, type ClientRequest } from 'node:http';
-import { eventually } from '../outage/eventually';
+import { eventually } from '../support/eventually';
 import { settledHeapMb } from '../fuzz/support/response-oracle';
 import { startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { hasMetric, metricValue } from '../support/metrics-reader';

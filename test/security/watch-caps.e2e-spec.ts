@@ -1,4 +1,4 @@
-import { eventually } from '../outage/eventually';
+import { eventually } from '../support/eventually';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../support/http-client';
 import { metricValue } from '../support/metrics-reader';

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { PermissionPush } from '../../apps/control-plane/src/lifecycle/permission-push';
-import { eventually } from '../outage/eventually';
+import { eventually } from './eventually';
 
 /** Resolves once the app's NATS side is up (relay caught up, request/reply listening), as /health reports it. */
 export async function natsReady(app: INestApplication, timeoutMs = 20_000): Promise<void> {

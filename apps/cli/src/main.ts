@@ -2,6 +2,7 @@ import { WardenError } from '@warden/domain';
 import { Command, CommanderError } from 'commander';
 import { CliUsageError } from './cli-config';
 import { registerAuditCommands } from './commands/audit.commands';
+import { registerBackupCommands } from './commands/backup.commands';
 import { registerDevicesCommands } from './commands/devices.commands';
 import { registerExportCommands } from './commands/export.commands';
 import { registerKeysCommands } from './commands/keys.commands';
@@ -21,6 +22,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('warden').version(TOOL_VERSION).exitOverride().showHelpAfterError();
   registerAuditCommands(program);
   registerExportCommands(program);
+  registerBackupCommands(program);
   registerDevicesCommands(program);
   registerOrgCommands(program);
   registerLocksCommands(program);

@@ -4,14 +4,18 @@ import { SingleBar, Presets } from 'cli-progress';
 export class Progress {
   private bar: SingleBar | undefined;
 
-  constructor(private readonly label: string) {}
+  constructor(
+    private readonly label: string,
+    /** What is counted (shown after the count). */
+    private readonly unit = 'events',
+  ) {}
 
   /** Updates the count (total may be unknown: then the bar shows the count only). */
   update(done: number, total?: number): void {
     if (!process.stderr.isTTY) return;
     if (!this.bar) {
       this.bar = new SingleBar(
-        { format: `${this.label} [{bar}] {value}${total ? '/{total}' : ''} events | {duration_formatted}`, stream: process.stderr, hideCursor: true },
+        { format: `${this.label} [{bar}] {value}${total ? '/{total}' : ''} ${this.unit} | {duration_formatted}`, stream: process.stderr, hideCursor: true },
         Presets.shades_classic,
       );
       this.bar.start(total ?? 0, done);

@@ -25,3 +25,4 @@ export {
 } from './replay';
 export { type BreachKind, checkInvariants, type InvariantBreach, type InvariantOptions, type InvariantReport } from './invariants';
 export { deviceHistory, type DeviceHistoryEntry, type DeviceStateAt, type LedgerMoment, orgStateAt, type OrgStateAt } from './time-travel';
+export { backupLedger, type BackupOptions, type BackupProgress, type BackupReport } from './backup/ledger-backup';

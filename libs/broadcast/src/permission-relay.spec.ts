@@ -57,6 +57,21 @@ describe('PermissionRelay', () => {
     expect(await checkpoints.load()).toBe(last);
   });
 
+  describe('when its checkpoint lies beyond the end of the ledger (a ledger restored from an older backup)', () => {
+    it('ignores the checkpoint, says so, and publishes the changes it would otherwise skip', async () => {
+      await appendOrgEvents(ledger, ...orgExists(), ...devicesRegistered('d1'));
+      const last = await appendOrgEvents(ledger, deviceRevoked('d1'));
+      checkpoints = new InMemoryRelayCheckpointStore(last + 100n);
+      const ahead: [bigint, bigint | undefined][] = [];
+
+      await relay({ onCheckpointAhead: (checkpoint, head) => ahead.push([checkpoint, head]) }).start();
+
+      expect(ahead).toEqual([[last + 100n, last]]);
+      expect(codes(broadcaster.messages)).toEqual([['d1', 'ALLOW'], ['d1', 'DEVICE_REVOKED']]);
+      expect(await checkpoints.load()).toBe(last);
+    });
+  });
+
   it('publishes live changes in ledger order, one batch per event, then saves its checkpoint', async () => {
     await appendOrgEvents(ledger, ...orgExists(), ...devicesRegistered('d1', 'd2'));
     const published: (readonly PermissionMessage[])[] = [];

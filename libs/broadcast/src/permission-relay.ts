@@ -27,6 +27,13 @@ export interface PermissionRelayOptions {
    * from there, instead of folding every org stream from the start.
    */
   readonly seed?: () => { readonly position: bigint; readonly orgs: Iterable<OrgState> } | undefined;
+  /**
+   * Told when the loaded checkpoint lies beyond the end of the ledger (the ledger was restored
+   * from an older backup): it is ignored and the relay publishes from the start (message ids
+   * deduplicate), so the events written after the restore, at positions the old checkpoint
+   * covers, are not skipped.
+   */
+  readonly onCheckpointAhead?: (checkpoint: bigint, head: bigint | undefined) => void;
 }
 
 const DEFAULT_RETRY = { initial: 50, max: 5000 };
@@ -80,6 +87,7 @@ export class PermissionRelay {
     this.reached = undefined;
     try {
       this.resumeAfter = await this.options.checkpoints.load();
+      await this.dropCheckpointAheadOfLedger();
     } catch (error) {
       this.running = false;
       throw error;
@@ -116,6 +124,14 @@ export class PermissionRelay {
     await subscription?.close();
     await this.writer?.flush();
     this.running = false;
+  }
+
+  private async dropCheckpointAheadOfLedger(): Promise<void> {
+    if (this.resumeAfter === undefined) return;
+    const head = await this.options.ledger.headPosition();
+    if (head !== undefined && this.resumeAfter <= head) return;
+    this.options.onCheckpointAhead?.(this.resumeAfter, head);
+    this.resumeAfter = undefined;
   }
 
   private async handle(event: RecordedEvent): Promise<void> {

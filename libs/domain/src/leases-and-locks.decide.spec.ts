@@ -19,6 +19,9 @@ import {
   TEST_AT,
 } from '@warden/testing';
 import { DecisionCode } from './decision-codes';
+import type { OrgEvent } from './org.events';
+import { foldOrg } from './org.evolve';
+import { decideValidation } from './validation.decide';
 
 const T0 = TEST_AT; // 2030-01-02T03:04:05.000Z
 const plus = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
@@ -211,6 +214,43 @@ describe('locks', () => {
     it('keeps the seats of locked devices: a lock does not change the active count', () => {
       const state = given(...fleet).when(placeLock('L1', { labels: { team: 'payments' } })).stateAfter();
       expect(state.activeCount).toBe(3);
+    });
+  });
+
+  describe('timed locks past their time, in the org state', () => {
+    const timed = lockPlaced('L1', { labels: { team: 'payments' } }, { expiresAt: plus(60) });
+    const untimed = lockPlaced('L2', { deviceId: 'web-1' });
+    const lockIds = (...events: OrgEvent[]) => [...foldOrg([...fleet, timed, untimed, ...events]).locks.keys()];
+
+    it('are kept while org events come before their expiry', () => {
+      expect(lockIds(deviceRegistered('pay-3', { team: 'payments' }, { at: plus(59) }))).toEqual(['L1', 'L2']);
+    });
+
+    it('are dropped by the first org event at or after their expiry; locks without an expiry stay', () => {
+      expect(lockIds(deviceRevoked('web-1', 'x', { at: plus(60) }))).toEqual(['L2']);
+      expect(lockIds(orgSuspended('incident', { at: plus(3600) }))).toEqual(['L2']);
+    });
+
+    it('are dropped before the event itself applies: a lock placed by it stays', () => {
+      expect(lockIds(lockPlaced('L3', { deviceId: 'pay-2' }, { at: plus(61), expiresAt: plus(120) }))).toEqual(['L2', 'L3']);
+    });
+
+    it('are not dropped by an event whose time cannot be read', () => {
+      const noTime = { ...deviceRegistered('pay-4'), data: { ...deviceRegistered('pay-4').data, at: 'not a time' } };
+      expect(lockIds(noTime)).toEqual(['L1', 'L2']);
+    });
+
+    it('change no verdict at or after the time of the event that dropped them', () => {
+      const dropping = deviceRegistered('pay-3', { team: 'payments' }, { at: plus(60) });
+      const dropped = foldOrg([...fleet, timed, untimed, dropping]);
+      const kept = foldOrg([...fleet, timed, untimed]);
+      expect(kept.locks.has('L1')).toBe(true); // no event reached its expiry
+      for (const deviceId of ['pay-1', 'pay-2', 'web-1']) {
+        for (const at of [plus(60), plus(61), plus(7200)]) {
+          expect(decideValidation(dropped, deviceId, Date.parse(at))).toEqual(decideValidation(kept, deviceId, Date.parse(at)));
+        }
+      }
+      expect(decideValidation(dropped, 'pay-3', Date.parse(plus(60))).code).toBe(DecisionCode.Allow);
     });
   });
 });

@@ -4,9 +4,11 @@ import { initialOrgState, type OrgState } from './org.state';
 /**
  * Folds one event into the org state, in place, and returns the state. Total: unknown event
  * types and events that do not apply (e.g. revoking an unknown device) leave it unchanged.
- * Never reads the clock: every time comes from the event.
+ * Never reads the clock: every time comes from the event. Timed locks whose expiry the
+ * event's time has reached are dropped first (see dropExpiredLocks).
  */
 export function evolveOrg(state: OrgState, event: OrgEvent): OrgState {
+  if (state.locks.size > 0) dropExpiredLocks(state, event.data?.at);
   switch (event.type) {
     case 'OrgCreated':
       state.exists = true;
@@ -65,6 +67,20 @@ export function evolveOrg(state: OrgState, event: OrgEvent): OrgState {
     default:
       return state;
   }
+}
+
+/**
+ * Drops the timed locks that are no longer in force at `at` (an event's time), so an org's
+ * state does not keep every lock it ever had. By event time, not the clock: replay, the
+ * projection, its snapshot and the relays fold the same events and drop the same locks. A lock
+ * past its time denies nothing already (decisions judge expiry by their own time,
+ * locksInForce), so dropping it changes no verdict at or after `at`. An event without a
+ * readable time drops nothing.
+ */
+function dropExpiredLocks(state: OrgState, at: string | undefined): void {
+  const atMs = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+  if (Number.isNaN(atMs)) return;
+  for (const [lockId, lock] of state.locks) if (lock.expiresAtMs <= atMs) state.locks.delete(lockId);
 }
 
 function registerDevice(state: OrgState, deviceId: string, labels: Labels, at: string): OrgState {

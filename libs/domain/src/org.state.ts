@@ -53,7 +53,10 @@ export interface OrgState {
   suspendedReason?: string;
   /** Lease TTL of the org's devices, or null when leases are off (the default). */
   leaseTtlSeconds: number | null;
-  /** Locks placed and not lifted, by lockId (a timed lock stays here after its time: it just stops matching). */
+  /**
+   * Locks placed and not lifted, by lockId. A timed lock past its time stops matching at once
+   * (decisions judge it by their own time) and is dropped by the next org event at or after it.
+   */
   readonly locks: Map<string, LockState>;
   /** Active keys by keyId; a revoked key is dropped. */
   readonly keys: Map<string, KeyState>;

@@ -19,3 +19,4 @@ export { SqliteEventLedger } from './sqlite/sqlite-event-ledger';
 export type { SqliteEventLedgerOptions } from './sqlite/sqlite-event-ledger.options';
 export { EventStoreDbEventLedger, type EventStoreDbEventLedgerOptions } from './eventstoredb/eventstoredb-event-ledger';
 export { openLedger, sqliteLedgerPath, type LedgerSelection } from './open-ledger';
+export { copySqliteDatabase, type SqliteBackupOptions, type SqliteBackupProgress } from './sqlite-backup/sqlite-online-backup';

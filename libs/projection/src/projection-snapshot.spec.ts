@@ -73,6 +73,19 @@ describe('projection snapshot', () => {
     expect(comparable(fromSnapshot)).toEqual(comparable(await follow(ledger)));
   });
 
+  it('drops a timed lock past its time at the same event as a full replay, across a snapshot', async () => {
+    const file = new ProjectionSnapshotFile(join(dir, 'p.snapshot'));
+    await file.save(await follow(ledger));
+    const later = '2030-01-03T00:00:00.000Z';
+    await ledger.append(orgStream('acme'), [event('OrgResumed', { orgId: 'acme', at: later, actor: 'op' })], { expectedRevision: 'any' });
+    const fromSnapshot = new PermissionProjection();
+    expect(await file.restoreInto(fromSnapshot, ledger)).toMatchObject({ kind: 'restored' });
+    await follow(ledger, fromSnapshot);
+    expect([...fromSnapshot.org('acme')!.locks.keys()]).toEqual(['l1']);
+    expect([...fromSnapshot.org('globex')!.locks.keys()]).toEqual(['l1', 'l2']);
+    expect(comparable(fromSnapshot)).toEqual(comparable(await follow(ledger)));
+  });
+
   describe('when the file is corrupt', () => {
     it.each([
       ['a byte of its body changed', (text: string) => text.replace('"d3"', '"d9"')],

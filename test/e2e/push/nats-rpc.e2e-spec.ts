@@ -5,7 +5,7 @@ import { connect, type NatsConnection } from 'nats';
 import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../../support/control-plane.harness';
 import { createOrg, WardenHttp } from '../../support/http-client';
 import { natsReady } from '../../support/nats-ready';
-import { eventually } from '../../outage/eventually';
+import { eventually } from '../../support/eventually';
 
 /** How long a consistency token may be waited for here: a token beyond the head answers after it. */
 const WAIT_MS = 1500;

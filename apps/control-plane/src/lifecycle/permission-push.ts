@@ -122,6 +122,11 @@ export class PermissionPush {
       beforePublish: this.hooks.beforeNatsPublish,
       onPublished: (messages) => this.metrics.pushPublished(messages.length),
       onError: (error) => this.logger.warn({ err: error }, 'NATS relay: publish failed, retrying'),
+      onCheckpointAhead: (checkpoint, head) =>
+        this.logger.warn(
+          { checkpoint: checkpoint.toString(), head: head?.toString() ?? null },
+          'NATS relay checkpoint is beyond the end of the ledger (restored from an older backup?): publishing every permission from the start',
+        ),
       seed: () => this.projectionSeed(),
     });
     this.nats.relay = relay;
