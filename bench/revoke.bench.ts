@@ -12,6 +12,7 @@ import { WardenClient, type Lease } from '@warden/sdk';
 import { createOrg, WardenHttp } from '../test/support/http-client';
 import { BENCH_ADMIN_TOKEN, machineDescription, startBenchEnvironment } from './support/bench-environment';
 import { writeResult } from './support/results';
+import { profiledWindow } from './support/window-profile';
 import { formatMs, summarize, type LatencySummary } from './support/stats';
 
 const RAW_SAMPLES = Number(process.env.BENCH_RAW_SAMPLES ?? 2000);
@@ -102,8 +103,10 @@ async function suspendToRuntimes(http: WardenHttp, natsUrl: string): Promise<{ s
   const startMs = performance.now() - started;
   const abortedAt = leases.map(aborted);
   const suspendedAt = performance.now();
-  await admin.post('/api/v1/org/suspend', { reason: 'bench' });
-  const samples = (await Promise.all(abortedAt)).map((at) => at - suspendedAt);
+  const samples = await profiledWindow('suspend-bench-process', async () => {
+    await admin.post('/api/v1/org/suspend', { reason: 'bench' });
+    return (await Promise.all(abortedAt)).map((at) => at - suspendedAt);
+  });
   await Promise.all(leases.map((lease) => lease.close()));
   return { summary: summarize(samples), runtimes: leases.length, startMs };
 }
