@@ -6,6 +6,8 @@
  *      to N connections of this process (the floor for an org-wide push)
  *   2. single-device revoke-to-abort: HTTP revoke call start -> the SDK lease's abort event
  *   3. org-wide suspend reaching N runtimes (N leases, each with its own NATS connection)
+ *   4. a burst of revokes: one revoke_batch of BENCH_BATCH devices (one ledger event each)
+ *      reaching their leases, BENCH_BATCH_ROUNDS times (what the relay's pipelining is for)
  */
 import { connect } from 'nats';
 import { WardenClient, type Lease } from '@warden/sdk';
@@ -18,6 +20,8 @@ import { formatMs, summarize, type LatencySummary } from './support/stats';
 const RAW_SAMPLES = Number(process.env.BENCH_RAW_SAMPLES ?? 2000);
 const REVOKE_SAMPLES = Number(process.env.BENCH_REVOKE_SAMPLES ?? 200);
 const RUNTIMES = Number(process.env.BENCH_RUNTIMES ?? 1000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+const BATCH_ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 3);
 
 function aborted(lease: Lease): Promise<number> {
   return new Promise((resolve) => lease.signal.addEventListener('abort', () => resolve(performance.now()), { once: true }));
@@ -111,6 +115,24 @@ async function suspendToRuntimes(http: WardenHttp, natsUrl: string): Promise<{ s
   return { summary: summarize(samples), runtimes: leases.length, startMs };
 }
 
+/** revoke_batch call start -> each lease's abort, BATCH leases per round (a burst of BATCH DeviceRevoked events). */
+async function batchRevokeToAbort(http: WardenHttp, natsUrl: string): Promise<LatencySummary> {
+  const { orgKey } = await createOrg(http, BENCH_ADMIN_TOKEN, { planTier: 'max' });
+  const admin = http.withKey(orgKey);
+  const client = new WardenClient({ baseUrl: http.baseUrl, orgKey, natsUrl, timeoutMs: 30_000 });
+  const samples: number[] = [];
+  for (let round = 0; round < BATCH_ROUNDS; round++) {
+    const deviceIds = Array.from({ length: BATCH }, (_, i) => `batch-${round}-${i}`);
+    const leases = await Promise.all(deviceIds.map((deviceId) => client.start({ deviceId, watch: 'nats', maxStalenessMs: 120_000 })));
+    const abortedAt = leases.map(aborted);
+    const started = performance.now();
+    await admin.post('/api/v1/devices/revoke_batch', { deviceIds });
+    samples.push(...(await Promise.all(abortedAt)).map((at) => at - started));
+    await Promise.all(leases.map((lease) => lease.close()));
+  }
+  return summarize(samples);
+}
+
 function row(name: string, s: LatencySummary): string {
   return `| ${name} | ${s.count} | ${formatMs(s.p50)} | ${formatMs(s.p90)} | ${formatMs(s.p99)} | ${formatMs(s.max)} |`;
 }
@@ -123,6 +145,7 @@ async function main(): Promise<void> {
     const fanOut = await rawNatsFanOut(environment.nats.url, RUNTIMES);
     const revoke = await revokeToAbort(http, environment.nats.url);
     const suspend = await suspendToRuntimes(http, environment.nats.url);
+    const batch = await batchRevokeToAbort(http, environment.nats.url);
     const table = [
       `bench:revoke on ${machineDescription()} (${new Date().toISOString()})`,
       '',
@@ -132,13 +155,14 @@ async function main(): Promise<void> {
       row('revoke -> SDK abort, one device', revoke),
       row(`raw NATS fan-out to ${RUNTIMES} connections (baseline)`, fanOut),
       row(`org suspend -> abort, ${suspend.runtimes} runtimes`, suspend.summary),
+      row(`revoke_batch of ${BATCH} -> each abort (${BATCH_ROUNDS} rounds)`, batch),
       '',
       `revoke-to-abort p99 / raw NATS p99: ${(revoke.p99 / raw.p99).toFixed(1)}x; suspend p99 / raw fan-out p99: ${(suspend.summary.p99 / fanOut.p99).toFixed(1)}x`,
       `all ${suspend.runtimes} runtimes (leases, each with its own NATS connection) run in the benchmark process; ${suspend.runtimes} leases started in ${(suspend.startMs / 1000).toFixed(1)} s`,
       `targets: revoke p99 <= 5 ms: ${revoke.p99 <= 5 ? 'met' : 'MISSED'}; suspend to ${suspend.runtimes} p99 <= 100 ms: ${suspend.summary.p99 <= 100 ? 'met' : 'MISSED'}`,
     ].join('\n');
     console.log(table);
-    writeResult('revoke', { table, json: { machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend } });
+    writeResult('revoke', { table, json: { machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend, batch } });
   } finally {
     await environment.dispose();
   }
