@@ -76,7 +76,7 @@ async function runWarden(dataDir: string): Promise<ServerRun> {
   const warden = await spawnControlPlane({ WARDEN_DATA_DIR: dataDir, WARDEN_LOG_LEVEL: 'info', WARDEN_ADMIN_TOKEN: 'bench-admin-token-0123456789' }, profile);
   try {
     const pid = childPids(warden.process.pid!)[0]!;
-    return await measure({ url: `${warden.url}/api/v1/devices/validate`, headers: { 'x-org-key': ORG_KEY }, pid, body: randomDevice });
+    return await measure({ url: `${warden.url}/api/v1/devices/validate`, headers: { 'x-org-key': ORG_KEY }, pid, body: randomDevice, metricsUrl: `${warden.url}/metrics` });
   } finally {
     await warden.stop();
   }
@@ -131,6 +131,16 @@ function report(rounds: readonly Round[]): { table: string; summary: Record<stri
       `p50 warden - bare ${p50Deltas.map((d) => `${d.toFixed(2)} ms`).join(', ')} (median ${median(p50Deltas).toFixed(2)} ms; goal <= 1 ms)`
     );
   });
+  const commitLines = rounds.flatMap((r, i) =>
+    r.warden.steady.flatMap((w) =>
+      w.commits
+        ? [
+            `round ${i + 1} at ${w.rate.toLocaleString()}/s: ${Math.round(w.commits.commitsPerSecond)} decision commits/s, ${w.commits.meanBatch.toFixed(1)} records each, ` +
+              `${w.commits.meanCommitMs.toFixed(2)} ms per commit on the event loop (${(100 * w.commits.loopShare).toFixed(0)}% of wall time)`,
+          ]
+        : [],
+    ),
+  );
   const table = [
     `bench:validate on ${machineDescription()}, ${DEVICES.toLocaleString()} devices, ${ROUNDS} rounds of warden then bare (${new Date().toISOString()})`,
     '',
@@ -141,6 +151,10 @@ function report(rounds: readonly Round[]): { table: string; summary: Record<stri
     ...rounds.flatMap((r, i) => r.warden.steady.flatMap((w, j) => [steadyRow(i, WARDEN, w), steadyRow(i, BARE, r.bare.steady[j]!)])),
     '',
     ...steadyLines,
+    '',
+    'Decision commits during the steady runs (warden /metrics: SQLite commits run on the event loop, every request waits behind them):',
+    '',
+    ...commitLines.map((line) => `- ${line}`),
     '',
     `Saturation (autocannon, ${CONNECTIONS} connections, ${DURATION} s per run after a 2 s warm-up):`,
     '',

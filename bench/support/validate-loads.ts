@@ -11,6 +11,17 @@ export interface LoadTarget {
   readonly headers: Record<string, string>;
   readonly pid: number;
   readonly body: () => string;
+  /** The server's Prometheus text (warden's /metrics): commit figures of the steady runs. */
+  readonly metricsUrl?: string;
+}
+
+/** Decision commits during a steady run, from warden's own metrics (append time is event-loop time on SQLite). */
+export interface CommitFigures {
+  readonly commitsPerSecond: number;
+  readonly meanBatch: number;
+  readonly meanCommitMs: number;
+  /** Share of the run's wall time spent inside decision commits. */
+  readonly loopShare: number;
 }
 
 /** A saturation run (autocannon, closed loop). */
@@ -35,6 +46,7 @@ export interface SteadyRun {
   readonly non2xx: number;
   readonly cpuMicrosPerRequest: number;
   readonly senderLagP99: number;
+  readonly commits?: CommitFigures;
 }
 
 /** `connections` autocannon connections for `durationSeconds`, after a 2 s warm-up. */
@@ -67,9 +79,14 @@ export async function steady(target: LoadTarget, rate: number, durationSeconds: 
   const run = (seconds: number, warmUpSeconds: number) =>
     openLoop({ url: target.url, headers: target.headers, body: target.body, ratePerSecond: rate, durationSeconds: seconds, warmUpSeconds });
   await run(0, 2);
+  const metricsBefore = target.metricsUrl ? await commitCounters(target.metricsUrl) : undefined;
   const cpuBefore = processCpuMicros(target.pid);
+  const startedAt = performance.now();
   const result = await run(durationSeconds, 0);
   const cpu = processCpuMicros(target.pid) - cpuBefore;
+  const seconds = (performance.now() - startedAt) / 1000;
+  const metricsAfter = target.metricsUrl ? await commitCounters(target.metricsUrl) : undefined;
+  const commits = metricsBefore && metricsAfter ? commitFigures(metricsBefore, metricsAfter, seconds) : undefined;
   return {
     rate,
     requests: result.sent,
@@ -80,6 +97,35 @@ export async function steady(target: LoadTarget, rate: number, durationSeconds: 
     non2xx: result.non2xx,
     cpuMicrosPerRequest: cpu / Math.max(1, result.sent),
     senderLagP99: result.senderLagP99,
+    commits,
+  };
+}
+
+interface CommitCounters {
+  readonly appendSeconds: number;
+  readonly appends: number;
+  readonly records: number;
+}
+
+const sample = (text: string, name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+
+async function commitCounters(metricsUrl: string): Promise<CommitCounters> {
+  const text = await (await fetch(metricsUrl)).text();
+  return {
+    appendSeconds: sample(text, 'warden_ledger_append_seconds_sum\\{stream="decisions",outcome="ok"\\}'),
+    appends: sample(text, 'warden_ledger_append_seconds_count\\{stream="decisions",outcome="ok"\\}'),
+    records: sample(text, 'warden_decision_batch_size_sum'),
+  };
+}
+
+function commitFigures(before: CommitCounters, after: CommitCounters, seconds: number): CommitFigures {
+  const appends = after.appends - before.appends;
+  const appendSeconds = after.appendSeconds - before.appendSeconds;
+  return {
+    commitsPerSecond: appends / seconds,
+    meanBatch: (after.records - before.records) / Math.max(1, appends),
+    meanCommitMs: (1000 * appendSeconds) / Math.max(1, appends),
+    loopShare: appendSeconds / seconds,
   };
 }
 
