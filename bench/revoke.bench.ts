@@ -115,6 +115,12 @@ async function suspendToRuntimes(http: WardenHttp, natsUrl: string): Promise<{ s
   return { summary: summarize(samples), runtimes: leases.length, startMs };
 }
 
+/** One retry: under load a kept-alive socket the server has just closed fails a request ("other side closed"). */
+function startWithRetry(client: WardenClient, deviceId: string): Promise<Lease> {
+  const start = () => client.start({ deviceId, watch: 'nats', maxStalenessMs: 120_000 });
+  return start().catch(start);
+}
+
 /** revoke_batch call start -> each lease's abort, BATCH leases per round (a burst of BATCH DeviceRevoked events). */
 async function batchRevokeToAbort(http: WardenHttp, natsUrl: string): Promise<LatencySummary> {
   const { orgKey } = await createOrg(http, BENCH_ADMIN_TOKEN, { planTier: 'max' });
@@ -123,7 +129,8 @@ async function batchRevokeToAbort(http: WardenHttp, natsUrl: string): Promise<La
   const samples: number[] = [];
   for (let round = 0; round < BATCH_ROUNDS; round++) {
     const deviceIds = Array.from({ length: BATCH }, (_, i) => `batch-${round}-${i}`);
-    const leases = await Promise.all(deviceIds.map((deviceId) => client.start({ deviceId, watch: 'nats', maxStalenessMs: 120_000 })));
+    const leases: Lease[] = [];
+    for (let i = 0; i < deviceIds.length; i += 50) leases.push(...(await Promise.all(deviceIds.slice(i, i + 50).map((deviceId) => startWithRetry(client, deviceId)))));
     const abortedAt = leases.map(aborted);
     const started = performance.now();
     await admin.post('/api/v1/devices/revoke_batch', { deviceIds });
