@@ -6,17 +6,22 @@
  *      to N connections of this process (the floor for an org-wide push)
  *   2. single-device revoke-to-abort: HTTP revoke call start -> the SDK lease's abort event
  *   3. org-wide suspend reaching N runtimes (N leases, each with its own NATS connection)
+ *   4. a burst of revokes: one revoke_batch of BENCH_BATCH devices (one ledger event each)
+ *      reaching their leases, BENCH_BATCH_ROUNDS times (what the relay's pipelining is for)
  */
 import { connect } from 'nats';
 import { WardenClient, type Lease } from '@warden/sdk';
 import { createOrg, WardenHttp } from '../test/support/http-client';
 import { BENCH_ADMIN_TOKEN, machineDescription, startBenchEnvironment } from './support/bench-environment';
 import { writeResult } from './support/results';
+import { profiledWindow } from './support/window-profile';
 import { formatMs, summarize, type LatencySummary } from './support/stats';
 
 const RAW_SAMPLES = Number(process.env.BENCH_RAW_SAMPLES ?? 2000);
 const REVOKE_SAMPLES = Number(process.env.BENCH_REVOKE_SAMPLES ?? 200);
 const RUNTIMES = Number(process.env.BENCH_RUNTIMES ?? 1000);
+const BATCH = Number(process.env.BENCH_BATCH ?? 100);
+const BATCH_ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 3);
 
 function aborted(lease: Lease): Promise<number> {
   return new Promise((resolve) => lease.signal.addEventListener('abort', () => resolve(performance.now()), { once: true }));
@@ -102,10 +107,37 @@ async function suspendToRuntimes(http: WardenHttp, natsUrl: string): Promise<{ s
   const startMs = performance.now() - started;
   const abortedAt = leases.map(aborted);
   const suspendedAt = performance.now();
-  await admin.post('/api/v1/org/suspend', { reason: 'bench' });
-  const samples = (await Promise.all(abortedAt)).map((at) => at - suspendedAt);
+  const samples = await profiledWindow('suspend-bench-process', async () => {
+    await admin.post('/api/v1/org/suspend', { reason: 'bench' });
+    return (await Promise.all(abortedAt)).map((at) => at - suspendedAt);
+  });
   await Promise.all(leases.map((lease) => lease.close()));
   return { summary: summarize(samples), runtimes: leases.length, startMs };
+}
+
+/** One retry: under load a kept-alive socket the server has just closed fails a request ("other side closed"). */
+function startWithRetry(client: WardenClient, deviceId: string): Promise<Lease> {
+  const start = () => client.start({ deviceId, watch: 'nats', maxStalenessMs: 120_000 });
+  return start().catch(start);
+}
+
+/** revoke_batch call start -> each lease's abort, BATCH leases per round (a burst of BATCH DeviceRevoked events). */
+async function batchRevokeToAbort(http: WardenHttp, natsUrl: string): Promise<LatencySummary> {
+  const { orgKey } = await createOrg(http, BENCH_ADMIN_TOKEN, { planTier: 'max' });
+  const admin = http.withKey(orgKey);
+  const client = new WardenClient({ baseUrl: http.baseUrl, orgKey, natsUrl, timeoutMs: 30_000 });
+  const samples: number[] = [];
+  for (let round = 0; round < BATCH_ROUNDS; round++) {
+    const deviceIds = Array.from({ length: BATCH }, (_, i) => `batch-${round}-${i}`);
+    const leases: Lease[] = [];
+    for (let i = 0; i < deviceIds.length; i += 50) leases.push(...(await Promise.all(deviceIds.slice(i, i + 50).map((deviceId) => startWithRetry(client, deviceId)))));
+    const abortedAt = leases.map(aborted);
+    const started = performance.now();
+    await admin.post('/api/v1/devices/revoke_batch', { deviceIds });
+    samples.push(...(await Promise.all(abortedAt)).map((at) => at - started));
+    await Promise.all(leases.map((lease) => lease.close()));
+  }
+  return summarize(samples);
 }
 
 function row(name: string, s: LatencySummary): string {
@@ -120,6 +152,7 @@ async function main(): Promise<void> {
     const fanOut = await rawNatsFanOut(environment.nats.url, RUNTIMES);
     const revoke = await revokeToAbort(http, environment.nats.url);
     const suspend = await suspendToRuntimes(http, environment.nats.url);
+    const batch = await batchRevokeToAbort(http, environment.nats.url);
     const table = [
       `bench:revoke on ${machineDescription()} (${new Date().toISOString()})`,
       '',
@@ -129,13 +162,14 @@ async function main(): Promise<void> {
       row('revoke -> SDK abort, one device', revoke),
       row(`raw NATS fan-out to ${RUNTIMES} connections (baseline)`, fanOut),
       row(`org suspend -> abort, ${suspend.runtimes} runtimes`, suspend.summary),
+      row(`revoke_batch of ${BATCH} -> each abort (${BATCH_ROUNDS} rounds)`, batch),
       '',
       `revoke-to-abort p99 / raw NATS p99: ${(revoke.p99 / raw.p99).toFixed(1)}x; suspend p99 / raw fan-out p99: ${(suspend.summary.p99 / fanOut.p99).toFixed(1)}x`,
       `all ${suspend.runtimes} runtimes (leases, each with its own NATS connection) run in the benchmark process; ${suspend.runtimes} leases started in ${(suspend.startMs / 1000).toFixed(1)} s`,
       `targets: revoke p99 <= 5 ms: ${revoke.p99 <= 5 ? 'met' : 'MISSED'}; suspend to ${suspend.runtimes} p99 <= 100 ms: ${suspend.summary.p99 <= 100 ? 'met' : 'MISSED'}`,
     ].join('\n');
     console.log(table);
-    writeResult('revoke', { table, json: { machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend } });
+    writeResult('revoke', { table, json: { machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend, batch } });
   } finally {
     await environment.dispose();
   }

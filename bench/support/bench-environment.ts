@@ -16,6 +16,8 @@ export interface BenchEnvironment {
 export async function startBenchEnvironment(env: Record<string, string> = {}): Promise<BenchEnvironment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-bench-'));
   const nats = await NatsServerProcess.start();
+  // BENCH_CPU_PROF=<dir>: the control plane runs with --cpu-prof (see docs/performance.md).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const controlPlane = await spawnControlPlane({
     WARDEN_DATA_DIR: dataDir,
     NATS_URL: nats.url,
@@ -24,7 +26,7 @@ export async function startBenchEnvironment(env: Record<string, string> = {}): P
     // The benchmarks register their runtimes with one key: the per-key register limit is not what they measure.
     WARDEN_REGISTER_RATE_LIMIT: '0',
     ...env,
-  });
+  }, profile);
   // The permission stream exists once the NATS relay has caught up; leases need it.
   await controlPlane.waitForOutput(/pushing permission changes to NATS JetStream/);
   return {

@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // Prints where a V8 .cpuprofile (node --cpu-prof) spent its samples: the top functions by
 // self time, and self time grouped by package (node_modules/<pkg>, node: internals, our code).
-// Usage: node bench/support/profile-summary.mjs <file.cpuprofile> [top=30] [skipSeconds=0]
-// (skipSeconds leaves out the first seconds of the profile: start-up, warm-up).
+// Usage: node bench/support/profile-summary.mjs <file.cpuprofile> [top=30] [skipSeconds=0] [--window=fromMicros-toMicros]
+// (skipSeconds leaves out the first seconds of the profile: start-up, warm-up; --window keeps
+// only the samples between two CLOCK_MONOTONIC times in microseconds, the clock of
+// process.hrtime.bigint() / 1000n, which benchmarks print around what they measure).
 import { readFileSync } from 'node:fs';
 
-const [file, topArg, skipArg] = process.argv.slice(2);
+const windowArg = process.argv.find((arg) => arg.startsWith('--window='));
+const [from, to] = windowArg ? windowArg.slice('--window='.length).split('-').map(Number) : [-Infinity, Infinity];
+const [file, topArg, skipArg] = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const top = Number(topArg ?? 30);
 const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -16,6 +20,8 @@ let total = 0;
 profile.samples.forEach((id, index) => {
   elapsed += profile.timeDeltas[index];
   if (elapsed < skipMicros) return;
+  const at = profile.startTime + elapsed;
+  if (at < from || at > to) return;
   selfTicks.set(id, (selfTicks.get(id) ?? 0) + 1);
   total += 1;
 });

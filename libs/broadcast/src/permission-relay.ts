@@ -1,10 +1,10 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { WardenError, type OrgState } from '@warden/domain';
 import { ORG_STREAM_PREFIX, type EventLedger, type LedgerSubscription, type RecordedEvent } from '@warden/ledger';
 import { CoalescingCheckpointWriter } from './coalescing-checkpoint-writer';
 import type { PermissionMessage } from './permission-contract';
 import type { PermissionBroadcaster } from './permission-broadcaster.port';
 import { PermissionChangeTracker } from './permission-change.tracker';
+import { PublishPipeline } from './publish-pipeline';
 import type { RelayCheckpointStore } from './relay-checkpoint';
 
 /** Options of {@link PermissionRelay}. */
@@ -34,23 +34,34 @@ export interface PermissionRelayOptions {
    * covers, are not skipped.
    */
   readonly onCheckpointAhead?: (checkpoint: bigint, head: bigint | undefined) => void;
+  /**
+   * Most events whose messages are in flight at once, and most messages (default 64 and
+   * 8192): the next event is published before the acks of earlier ones are back. 1 publishes
+   * one event at a time.
+   */
+  readonly maxInFlight?: { readonly events: number; readonly messages: number };
 }
 
 const DEFAULT_RETRY = { initial: 50, max: 5000 };
+const DEFAULT_IN_FLIGHT = { events: 64, messages: 8192 };
 
 /**
  * Follows the org streams of the ledger from the start (so its tracker knows every org; or
  * from a seed of org states, see `seed`),
  * turns each event into permission messages, and publishes those of events past its
- * checkpoint, one event at a time and in ledger order. A failed publish is retried with
- * capped exponential backoff, never skipped; the checkpoint only moves past published
- * events. So a crash anywhere between the append and the publish loses nothing: the next
- * relay resumes from the checkpoint and publishes again (message ids deduplicate).
+ * checkpoint in ledger order, pipelined: an event's messages go out before the acks of the
+ * events before it are back, unless it shares a subject with one of them (see
+ * {@link PublishPipeline}). A failed publish is retried with capped exponential backoff, never
+ * skipped; the checkpoint and `position` only move past events whose messages, and those of
+ * every event before them, are published. So a crash anywhere between the append and the
+ * publish loses nothing: the next relay resumes from the checkpoint and publishes again
+ * (message ids deduplicate).
  */
 export class PermissionRelay {
   private tracker = new PermissionChangeTracker();
   private subscription: LedgerSubscription | undefined;
   private writer: CoalescingCheckpointWriter | undefined;
+  private pipeline: PublishPipeline | undefined;
   private resumeAfter: bigint | undefined;
   private reached: bigint | undefined;
   private stopping = new AbortController();
@@ -98,6 +109,7 @@ export class PermissionRelay {
     this.reached = seeded?.position;
     const writer = new CoalescingCheckpointWriter(this.options.checkpoints, (error) => this.report(error), this.resumeAfter);
     this.writer = writer;
+    this.pipeline = this.createPipeline();
     if (this.stopping.signal.aborted) throw stoppedError();
     const subscription = this.options.ledger.subscribe({ after: seeded?.position, streamPrefixes: [ORG_STREAM_PREFIX] }, (event) =>
       this.handle(event),
@@ -113,6 +125,7 @@ export class PermissionRelay {
       await this.stop();
       throw error;
     }
+    await this.pipeline.idle();
     await writer.flush();
   }
 
@@ -122,6 +135,7 @@ export class PermissionRelay {
     const subscription = this.subscription;
     this.subscription = undefined;
     await subscription?.close();
+    await this.pipeline?.idle();
     await this.writer?.flush();
     this.running = false;
   }
@@ -138,34 +152,27 @@ export class PermissionRelay {
     const messages = this.tracker.apply(event);
     const fresh = this.resumeAfter === undefined || event.position > this.resumeAfter;
     const publishing = fresh && messages.length > 0;
-    if (publishing && !(await this.publishUntilDone(messages))) return;
-    this.reached = event.position;
-    if (fresh) this.writer?.request(event.position);
-    if (publishing) this.notifyPublished(messages);
+    const position = event.position;
+    await this.pipeline!.submit(publishing ? messages : [], () => {
+      this.reached = position;
+      if (fresh) this.writer?.request(position);
+      if (publishing) this.notifyPublished(messages);
+    });
   }
 
-  /** Publishes, retrying with backoff until it works (true) or the relay stops (false). */
-  private async publishUntilDone(messages: readonly PermissionMessage[]): Promise<boolean> {
-    const retry = this.options.retryDelayMs ?? DEFAULT_RETRY;
-    const signal = this.stopping.signal;
-    let wait = retry.initial;
-    while (!signal.aborted) {
-      try {
-        await this.options.beforePublish?.(messages);
-        await this.options.broadcaster.publish(messages);
-      } catch (error) {
-        this.report(error);
-        try {
-          await delay(wait, undefined, { signal });
-        } catch {
-          return false;
-        }
-        wait = Math.min(wait * 2, retry.max);
-        continue;
-      }
-      return true;
-    }
-    return false;
+  private createPipeline(): PublishPipeline {
+    const { beforePublish, broadcaster } = this.options;
+    return new PublishPipeline({
+      attempt: async (messages) => {
+        await beforePublish?.(messages);
+        await broadcaster.publish(messages);
+      },
+      onError: (error) => this.report(error),
+      retryDelayMs: this.options.retryDelayMs ?? DEFAULT_RETRY,
+      maxEvents: this.options.maxInFlight?.events ?? DEFAULT_IN_FLIGHT.events,
+      maxMessages: this.options.maxInFlight?.messages ?? DEFAULT_IN_FLIGHT.messages,
+      signal: this.stopping.signal,
+    });
   }
 
   private notifyPublished(messages: readonly PermissionMessage[]): void {

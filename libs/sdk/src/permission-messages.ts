@@ -4,11 +4,13 @@ import type { HeartbeatMessage, PermissionMessage } from './permission-contract'
 export type PermissionUpdate = Pick<PermissionMessage, 'orgId' | 'deviceId' | 'allowed' | 'code' | 'position'>;
 
 const DECIMAL = /^\d{1,40}$/;
+/** One decoder for every payload: a burst (an org suspend reaching every lease of a process) allocates none per message. */
+const UTF8 = new TextDecoder();
 
 /** Parses JSON text (or UTF-8 bytes), or answers undefined: a malformed payload is ignored, never thrown. */
 export function parseJsonPayload(payload: string | Uint8Array): unknown {
   try {
-    const text = typeof payload === 'string' ? payload : new TextDecoder().decode(payload);
+    const text = typeof payload === 'string' ? payload : UTF8.decode(payload);
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
