@@ -11,6 +11,7 @@ import {
   LivenessFeed,
   LivenessTracker,
   PropagationTracker,
+  PropagationWaits,
   AckService,
   OrgCommandService,
   RandomIdSource,
@@ -110,13 +111,23 @@ export class AppModule {
       { provide: LivenessTracker, useValue: new LivenessTracker() },
       {
         provide: PropagationTracker,
-        useFactory: (hub: InProcessPermissionBroadcaster, t: LivenessTracker, c: Clock) =>
+        useFactory: (hub: InProcessPermissionBroadcaster, t: LivenessTracker, c: Clock, m: PromMetrics) =>
           new PropagationTracker(
             (orgId, deviceId, nowMs) => hub.hasWatch(orgId, deviceId) || (t.lease(orgId, deviceId)?.expiresAtMs ?? 0) > nowMs,
             { maxChanges: 10_000, ackDeadlineMs: config.ackDeadlineMs, liveWindowMs: config.liveWindowMs },
             () => Date.parse(c.now()),
+            (_orgId, latencyMs) => m.ackRecorded(latencyMs),
           ),
-        inject: [InProcessPermissionBroadcaster, LivenessTracker, Clock],
+        inject: [InProcessPermissionBroadcaster, LivenessTracker, Clock, PromMetrics],
+      },
+      {
+        provide: PropagationWaits,
+        useFactory: (t: PropagationTracker, c: Clock, m: PromMetrics) => {
+          const waits = new PropagationWaits(t, config.ackWaits, () => Date.parse(c.now()));
+          m.watchPropagation({ laggingByOrg: (horizonMs) => t.laggingByOrg(Date.parse(c.now()), horizonMs), waits });
+          return waits;
+        },
+        inject: [PropagationTracker, Clock, PromMetrics],
       },
       {
         provide: AckService,

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { decideValidation, PLAN_LIMITS, type PlanTier } from '@warden/domain';
-import { Clock, IdSource, issueKey, OrgCommandService, stampCommand, type UnstampedCommand } from '@warden/enforcement';
+import { Clock, IdSource, issueKey, OrgCommandService, PropagationWaits, stampCommand, type UnstampedCommand } from '@warden/enforcement';
+import type { FastifyReply } from 'fastify';
+import { awaitedPropagation } from './await-acks';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
@@ -21,6 +23,7 @@ export class OrgController {
     private readonly projection: PermissionProjection,
     private readonly ids: IdSource,
     private readonly clock: Clock,
+    private readonly waits: PropagationWaits,
   ) {}
 
   @Get()
@@ -80,11 +83,14 @@ export class OrgController {
   @Post('suspend')
   @HttpCode(200)
   @AdminKeyEndpoint()
-  @ApiOperation({ summary: 'Org-wide kill switch: every validation of the org is denied with ORG_SUSPENDED' })
+  @ApiOperation({
+    summary: 'Org-wide kill switch: every validation of the org is denied with ORG_SUSPENDED; with awaitAcks, answered once the live runtimes acknowledged (or the timeout passed)',
+  })
   @ApiOkResponse({ type: OrgChangeResponseDto.Output })
-  async suspend(@Principal() principal: KeyPrincipal, @Body() body: SuspendOrgDto) {
+  async suspend(@Principal() principal: KeyPrincipal, @Body() body: SuspendOrgDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.run(principal, { type: 'SuspendOrg', data: { reason: body.reason ?? '' } });
-    return { status: 'ok', handler: 'org/suspend', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
+    const answer = { status: 'ok', handler: 'org/suspend', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
+    return { ...answer, ...(await awaitedPropagation(this.waits, this.clock, principal.orgId, result, body.awaitAcks, reply.raw)) };
   }
 
   @Post('resume')
