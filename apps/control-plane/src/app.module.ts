@@ -35,6 +35,8 @@ import { DecisionSummaryReader } from './http/decision-summary.reader';
 import { AuditQueryInterceptor } from './http/audit-query.interceptor';
 import { AuditController } from './http/audit.controller';
 import { PropagationController } from './http/propagation.controller';
+import { NatsAckController } from './nats/nats-ack.controller';
+import { AwaitAcks } from './http/await-acks';
 import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
 import { HealthController } from './http/health.controller';
@@ -130,6 +132,11 @@ export class AppModule {
         inject: [PropagationTracker, Clock, PromMetrics],
       },
       {
+        provide: AwaitAcks,
+        useFactory: (w: PropagationWaits, l: EventLedger, c: Clock) => new AwaitAcks(w, l, c),
+        inject: [PropagationWaits, EventLedger, Clock],
+      },
+      {
         provide: AckService,
         useFactory: (p: PermissionProjection, t: PropagationTracker, l: EventLedger, c: Clock, i: IdSource, m: EnforcementMetrics) =>
           new AckService(p, t, new DecisionRecorder(l, acksStream(options.identity.nodeId), config.decisions, m), c, i),
@@ -197,7 +204,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [OrgController, DevicesController, LocksController, WatchController, UsageController, AuditController, PropagationController, HealthController, NatsRpcController],
+      controllers: [OrgController, DevicesController, LocksController, WatchController, UsageController, AuditController, PropagationController, HealthController, NatsRpcController, NatsAckController],
       providers,
     };
   }

@@ -17,7 +17,6 @@ import {
   IdSource,
   LivenessTracker,
   OrgCommandService,
-  PropagationWaits,
   RegistrationService,
   stampCommand,
   ValidationService,
@@ -29,7 +28,7 @@ import { AuditRead, QuerySignal } from './audit-query.interceptor';
 import { OrgKeyGuard } from './auth/org-key.guard';
 import { PerKeyRateLimit } from './per-key-rate-limit.decorator';
 import { Principal, RequireAdminKey } from './auth/principal';
-import { awaitedPropagation } from './await-acks';
+import { AwaitAcks } from './await-acks';
 import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeBatchDto, RevokeDeviceDto, ValidateQueryDto } from './devices.schemas';
 import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields } from './envelopes';
 import { sendListAnswer } from './streamed-answer';
@@ -50,7 +49,7 @@ export class DevicesController {
     private readonly ids: IdSource,
     private readonly clock: Clock,
     private readonly liveness: LivenessTracker,
-    private readonly waits: PropagationWaits,
+    private readonly awaitAcks: AwaitAcks,
   ) {}
 
   @Post('register')
@@ -110,7 +109,7 @@ export class DevicesController {
   async revoke(@Principal() principal: KeyPrincipal, @Body() body: RevokeDeviceDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: [body.deviceId], reason: body.reason ?? '' } });
     const answer = this.single('devices/revoke', result);
-    return { ...answer, ...(await awaitedPropagation(this.waits, this.clock, principal.orgId, result, body.awaitAcks, reply.raw)) };
+    return { ...answer, ...(await this.awaitAcks.propagation(principal.orgId, result, result.requestId, body.awaitAcks, reply.raw)) };
   }
 
   @Post('unrevoke')
@@ -139,7 +138,7 @@ export class DevicesController {
   async revokeBatch(@Principal() principal: KeyPrincipal, @Body() body: RevokeBatchDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const result = await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: body.deviceIds, reason: body.reason ?? '' } });
     const answer = this.batch('devices/revoke_batch', result);
-    return { ...answer, ...(await awaitedPropagation(this.waits, this.clock, principal.orgId, result, body.awaitAcks, reply.raw)) };
+    return { ...answer, ...(await this.awaitAcks.propagation(principal.orgId, result, result.requestId, body.awaitAcks, reply.raw)) };
   }
 
   @Post('unrevoke_batch')

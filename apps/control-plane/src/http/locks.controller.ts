@@ -3,9 +3,9 @@ import { ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { ErrorBodyDto } from './common.responses';
 import { LiftLockResponseDto, LockListResponseDto, PlaceLockResponseDto } from './locks.responses';
 import { lockedDeviceCount, locksInForce, type LockSelector, type LockState, type OrgState } from '@warden/domain';
-import { Clock, IdSource, OrgCommandService, PropagationWaits, stampCommand } from '@warden/enforcement';
+import { Clock, IdSource, OrgCommandService, stampCommand } from '@warden/enforcement';
 import type { FastifyReply } from 'fastify';
-import { awaitedPropagation } from './await-acks';
+import { AwaitAcks } from './await-acks';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
 import { Principal } from './auth/principal';
@@ -27,7 +27,7 @@ export class LocksController {
     private readonly projection: PermissionProjection,
     private readonly ids: IdSource,
     private readonly clock: Clock,
-    private readonly waits: PropagationWaits,
+    private readonly awaitAcks: AwaitAcks,
   ) {}
 
   @Post()
@@ -40,10 +40,11 @@ export class LocksController {
   async place(@Principal() principal: KeyPrincipal, @Body() body: PlaceLockDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const lockId = this.ids.uuid();
     const data = { lockId, selector: selectorOf(body.selector), reason: body.reason, expiresAt: body.expiresAt ?? null };
-    const result = await this.commands.execute(stampCommand({ type: 'PlaceLock', data }, principal, this.clock), { correlationId: this.ids.uuid() });
+    const correlationId = this.ids.uuid();
+    const result = await this.commands.execute(stampCommand({ type: 'PlaceLock', data }, principal, this.clock), { correlationId });
     const lock = result.state.locks.get(lockId)!;
     const answer = { status: 'ok', handler: 'locks', orgId: principal.orgId, ...lockView(result.state, lock), position: positionText(result.position) };
-    return { ...answer, ...(await awaitedPropagation(this.waits, this.clock, principal.orgId, result, body.awaitAcks, reply.raw)) };
+    return { ...answer, ...(await this.awaitAcks.propagation(principal.orgId, result, correlationId, body.awaitAcks, reply.raw)) };
   }
 
   @Get()

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { decideValidation, PLAN_LIMITS, type PlanTier } from '@warden/domain';
-import { Clock, IdSource, issueKey, OrgCommandService, PropagationWaits, stampCommand, type UnstampedCommand } from '@warden/enforcement';
+import { Clock, IdSource, issueKey, OrgCommandService, stampCommand, type UnstampedCommand } from '@warden/enforcement';
 import type { FastifyReply } from 'fastify';
-import { awaitedPropagation } from './await-acks';
+import { AwaitAcks } from './await-acks';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
@@ -23,7 +23,7 @@ export class OrgController {
     private readonly projection: PermissionProjection,
     private readonly ids: IdSource,
     private readonly clock: Clock,
-    private readonly waits: PropagationWaits,
+    private readonly awaitAcks: AwaitAcks,
   ) {}
 
   @Get()
@@ -88,9 +88,10 @@ export class OrgController {
   })
   @ApiOkResponse({ type: OrgChangeResponseDto.Output })
   async suspend(@Principal() principal: KeyPrincipal, @Body() body: SuspendOrgDto, @Res({ passthrough: true }) reply: FastifyReply) {
-    const result = await this.run(principal, { type: 'SuspendOrg', data: { reason: body.reason ?? '' } });
+    const correlationId = this.ids.uuid();
+    const result = await this.run(principal, { type: 'SuspendOrg', data: { reason: body.reason ?? '' } }, correlationId);
     const answer = { status: 'ok', handler: 'org/suspend', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
-    return { ...answer, ...(await awaitedPropagation(this.waits, this.clock, principal.orgId, result, body.awaitAcks, reply.raw)) };
+    return { ...answer, ...(await this.awaitAcks.propagation(principal.orgId, result, correlationId, body.awaitAcks, reply.raw)) };
   }
 
   @Post('resume')
@@ -154,7 +155,7 @@ export class OrgController {
     return { status: 'ok', handler: 'org/keys/revoke', keyId: body.keyId };
   }
 
-  private run(principal: KeyPrincipal, command: UnstampedCommand) {
-    return this.commands.execute(stampCommand(command, principal, this.clock), { correlationId: this.ids.uuid() });
+  private run(principal: KeyPrincipal, command: UnstampedCommand, correlationId = this.ids.uuid()) {
+    return this.commands.execute(stampCommand(command, principal, this.clock), { correlationId });
   }
 }

@@ -55,10 +55,16 @@ export class PromMetrics extends EnforcementMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+  private readonly acksTaken = new Counter({
+    name: 'warden_acks_total',
+    help: 'Acks answered ok (recorded, or a duplicate), by the protocol that carried them (http, nats)',
+    labelNames: ['via'],
+    registers: [this.registry],
+  });
   private readonly acksRefused = new Counter({
     name: 'warden_acks_refused_total',
-    help: 'Acks refused, by transport (http, nats) and error code',
-    labelNames: ['transport', 'code'],
+    help: 'Acks refused, by the protocol that carried them (http, nats) and error code',
+    labelNames: ['via', 'code'],
     registers: [this.registry],
   });
   /** One pre-bound counter per code: the hot path does no label lookup. */
@@ -131,9 +137,14 @@ export class PromMetrics extends EnforcementMetrics {
     this.ackLatency.observe(latencyMs / 1000);
   }
 
+  /** An ack arrived over `via` and was answered ok. */
+  ackTaken(via: 'http' | 'nats'): void {
+    this.acksTaken.labels(via).inc();
+  }
+
   /** An ack was refused with `code` (never labelled with anything the sender chose but the code). */
-  ackRefused(transport: 'http' | 'nats', code: string): void {
-    this.acksRefused.labels(transport, code).inc();
+  ackRefused(via: 'http' | 'nats', code: string): void {
+    this.acksRefused.labels(via, code).inc();
   }
 
   decisionMade(code: DecisionCode): void {

@@ -92,20 +92,25 @@ describe('PropagationTracker', () => {
   });
 
   describe('listeners', () => {
-    it('are told when the change is observed, acked, or passed by the relay, until they unsubscribe', () => {
+    it("are told of the org's changes observed and acked, and of the relay's progress, until they unsubscribe", () => {
       const t = tracker(['d1']);
       const heard: string[] = [];
-      const stop = t.listen('5', () => heard.push('5'));
-      t.listen('9', () => heard.push('9'));
+      const stop = t.listen('o1', () => heard.push('o1'));
+      t.listen('o2', () => heard.push('o2'));
+      const stopProgress = t.onProgress(() => heard.push('progress'));
       t.observe([message(5, 'd1')]);
       t.recordAck(t.change('o1', '5'), 'd1', AT_MS + 3);
       t.recordAck(t.change('o1', '5'), 'd1', AT_MS + 4);
       stop();
+      t.observe([message(6, 'd1')]);
       t.reached(9n);
-      expect(heard).toEqual(['5', '5', '9']);
+      t.reached(8n);
+      stopProgress();
+      t.reached(10n);
+      expect(heard).toEqual(['o1', 'o1', 'progress']);
       expect(t.change('o1', '5').acks.get('d1')).toBe(AT_MS + 3);
-      expect(t.hasHandled(9n)).toBe(true);
-      expect(t.hasHandled(10n)).toBe(false);
+      expect(t.hasHandled(10n)).toBe(true);
+      expect(t.hasHandled(11n)).toBe(false);
     });
 
     it('reports the latency of each acked target once', () => {

@@ -69,8 +69,10 @@ export class PropagationTracker {
   private newest: bigint | undefined;
   /** The relay has handled every event up to here (pushed, or nothing to push). */
   private handled: bigint | undefined;
-  /** position → who waits for news of the change there (an observe, an ack, the relay passing it). */
+  /** orgId → who waits for news of the org's changes (observed, acked). */
   private readonly listeners = new Map<string, Set<() => void>>();
+  /** Who waits for the relay to move on. */
+  private readonly progress = new Set<() => void>();
 
   /** orgId → deviceId → last validation or heartbeat on this node (ms). */
   private readonly recent = new Map<string, Map<string, number>>();
@@ -113,14 +115,14 @@ export class PropagationTracker {
   observe(messages: readonly ObservedChange[]): void {
     const nowMs = this.now();
     for (const message of messages) this.take(message, nowMs);
-    if (this.listeners.size > 0) for (const position of new Set(messages.map((message) => message.position))) this.notify(position);
+    if (this.listeners.size > 0) for (const orgId of new Set(messages.map((message) => message.orgId))) this.notify(orgId);
   }
 
   /** The relay has handled every event up to `position` (its checkpoint): a change it did not push there never will be. */
   reached(position: bigint): void {
     if (this.handled !== undefined && position <= this.handled) return;
     this.handled = position;
-    for (const key of [...this.listeners.keys()]) if (BigInt(key) <= position) this.notify(key);
+    for (const listener of [...this.progress]) listener();
   }
 
   /** Whether the relay has handled the event at `position` (so its change, if any, is known). */
@@ -128,18 +130,24 @@ export class PropagationTracker {
     return this.handled !== undefined && position <= this.handled;
   }
 
-  /** Calls `listener` on news of the change at `position` (observed, acked, passed by the relay); returns the unsubscribe. */
-  listen(position: string, listener: () => void): () => void {
-    let set = this.listeners.get(position);
+  /** Calls `listener` on news of the org's changes (one observed, one acked); returns the unsubscribe. */
+  listen(orgId: string, listener: () => void): () => void {
+    let set = this.listeners.get(orgId);
     if (!set) {
       set = new Set();
-      this.listeners.set(position, set);
+      this.listeners.set(orgId, set);
     }
     set.add(listener);
     return () => {
       set.delete(listener);
-      if (set.size === 0 && this.listeners.get(position) === set) this.listeners.delete(position);
+      if (set.size === 0 && this.listeners.get(orgId) === set) this.listeners.delete(orgId);
     };
+  }
+
+  /** Calls `listener` each time the relay has handled more of the ledger; returns the unsubscribe. */
+  onProgress(listener: () => void): () => void {
+    this.progress.add(listener);
+    return () => this.progress.delete(listener);
   }
 
   /** Records that `deviceId`'s ack of `change` is durable at `atMs`, and tells who listens. */
@@ -147,7 +155,7 @@ export class PropagationTracker {
     if (change.acks.has(deviceId)) return;
     change.acks.set(deviceId, atMs);
     if (change.targets.has(deviceId)) this.onAck?.(change.orgId, Math.max(0, atMs - Date.parse(change.committedAt)));
-    this.notify(change.position);
+    this.notify(change.orgId);
   }
 
   private take(message: ObservedChange, nowMs: number): void {
@@ -159,8 +167,8 @@ export class PropagationTracker {
     if (this.live(message.orgId, message.deviceId, nowMs)) change.targets.add(message.deviceId);
   }
 
-  private notify(position: string): void {
-    const set = this.listeners.get(position);
+  private notify(orgId: string): void {
+    const set = this.listeners.get(orgId);
     if (set) for (const listener of [...set]) listener();
   }
 
@@ -193,27 +201,36 @@ export class PropagationTracker {
     return this.orgs.get(orgId)?.get(position);
   }
 
-  /** The report of a change at `nowMs`. */
-  report(change: TrackedChange, nowMs: number): PropagationReport {
-    const committedMs = Date.parse(change.committedAt);
+  /**
+   * The report at `nowMs` of a change, or of the changes of one command (a batch revoke commits
+   * one event per device): their targets together, named by the last one's position and time.
+   */
+  report(changes: TrackedChange | readonly TrackedChange[], nowMs: number): PropagationReport {
+    const list = Array.isArray(changes) ? changes : [changes as TrackedChange];
+    const last = list.at(-1)!;
     const pending: string[] = [];
+    const lagging: string[] = [];
     const latencies: number[] = [];
-    let acked = 0;
-    for (const deviceId of change.targets) {
-      const at = change.acks.get(deviceId);
-      if (at === undefined) pending.push(deviceId);
-      else {
-        acked++;
-        latencies.push(Math.max(0, at - committedMs));
+    let targets = 0;
+    for (const change of list) {
+      const committedMs = Date.parse(change.committedAt);
+      const late = nowMs - committedMs >= this.options.ackDeadlineMs;
+      targets += change.targets.size;
+      for (const deviceId of change.targets) {
+        const at = change.acks.get(deviceId);
+        if (at !== undefined) latencies.push(Math.max(0, at - committedMs));
+        else {
+          pending.push(deviceId);
+          if (late) lagging.push(deviceId);
+        }
       }
     }
     latencies.sort((a, b) => a - b);
-    const lagging = nowMs - committedMs >= this.options.ackDeadlineMs ? [...pending] : [];
     return {
-      position: change.position,
-      committedAt: change.committedAt,
-      targets: change.targets.size,
-      acked,
+      position: last.position,
+      committedAt: last.committedAt,
+      targets,
+      acked: latencies.length,
       pending,
       lagging,
       complete: pending.length === 0,

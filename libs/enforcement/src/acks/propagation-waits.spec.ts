@@ -13,7 +13,7 @@ function setup(limits = { maxWaits: 10, maxWaitsPerOrg: 10 }) {
   return { tracker, waits: new PropagationWaits(tracker, limits, () => AT_MS) };
 }
 
-const committed = (position: number, orgId = 'o1') => ({ orgId, position: BigInt(position), committedAt: AT });
+const committed = (position: number, orgId = 'o1', more: number[] = []) => ({ orgId, positions: [...more, position].map(BigInt), committedAt: AT });
 
 describe('PropagationWaits', () => {
   it('holds the answer until the relay pushed the change and every target acked', async () => {
@@ -55,6 +55,18 @@ describe('PropagationWaits', () => {
     gone.abort();
     expect((await held).report.complete).toBe(false);
     expect(waits.count).toBe(0);
+  });
+
+  it('holds a batch until the targets of every one of its positions acked, and reports them together', async () => {
+    const { tracker, waits } = setup();
+    const held = waits.await(committed(7, 'o1', [5, 6]), 30_000);
+    tracker.observe([message(5, 'd1')]);
+    tracker.observe([message(7, 'd3')]);
+    tracker.recordAck(tracker.change('o1', '5'), 'd1', AT_MS + 1);
+    tracker.recordAck(tracker.change('o1', '7'), 'd3', AT_MS + 2);
+    expect(waits.current(committed(7, 'o1', [5, 6]))).toMatchObject({ targets: 2, acked: 2, complete: false });
+    tracker.reached(7n);
+    expect((await held).report).toMatchObject({ position: '7', targets: 2, acked: 2, pending: [], complete: true });
   });
 
   it('answers complete with no targets once the relay passed a position that changed no device', async () => {

@@ -9,8 +9,8 @@ export interface PropagationWaitLimits {
 /** What a kill command committed, for the report its answer carries. */
 export interface CommittedChange {
   readonly orgId: string;
-  /** The position of the command's event. */
-  readonly position: bigint;
+  /** The positions of the command's events, ascending (one, or one per device of a batch revoke). */
+  readonly positions: readonly bigint[];
   /** When the command was committed (used only when the change pushed nothing). */
   readonly committedAt: string;
 }
@@ -64,44 +64,63 @@ export class PropagationWaits {
   }
 
   /**
-   * The change's report now. Before the relay has handled the event, nothing is known yet: no
-   * targets, not complete. Once handled without a change for the org (it changed no device's
-   * permission), there is nothing to acknowledge: no targets, complete.
+   * The command's report now. Before the relay has handled all its events, what is not handled
+   * is not known yet: not complete. An event handled without a change for the org (it changed
+   * no device's permission) has nothing to acknowledge.
    */
   current(committed: CommittedChange): PropagationReport {
-    const position = committed.position.toString();
-    const change = this.tracker.find(committed.orgId, position);
-    const nowMs = this.now();
-    if (change) return this.tracker.report(change, nowMs);
+    const { changes, handled } = this.changesOf(committed);
+    if (changes.length > 0) {
+      const report = this.tracker.report(changes, this.now());
+      return handled ? report : { ...report, complete: false };
+    }
     return {
-      position,
+      position: committed.positions.at(-1)!.toString(),
       committedAt: committed.committedAt,
       targets: 0,
       acked: 0,
       pending: [],
       lagging: [],
-      complete: this.tracker.hasHandled(committed.position),
+      complete: handled,
       ackLatencyMs: { p50: null, p90: null, p99: null, max: null },
     };
   }
 
+  /** The command's changes known to the tracker, and whether the relay has handled all its events. */
+  private changesOf(committed: CommittedChange): { changes: TrackedChange[]; handled: boolean } {
+    const changes: TrackedChange[] = [];
+    let handled = true;
+    for (const position of committed.positions) {
+      const change = this.tracker.find(committed.orgId, position.toString());
+      if (change) changes.push(change);
+      else if (!this.tracker.hasHandled(position)) handled = false;
+    }
+    return { changes, handled };
+  }
+
   private untilComplete(committed: CommittedChange, timeoutMs: number, abandoned?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve) => {
+      let stopProgress: (() => void) | undefined;
       const done = () => {
         clearTimeout(timer);
         unlisten();
+        stopProgress?.();
         abandoned?.removeEventListener('abort', done);
         resolve();
       };
-      const position = committed.position.toString();
       const check = () => {
-        const change = this.tracker.find(committed.orgId, position);
-        if (change ? allAcked(change) : this.tracker.hasHandled(committed.position)) done();
+        const { changes, handled } = this.changesOf(committed);
+        if (!handled) return;
+        // Every event handled: the relay's progress cannot change the answer any more, only acks can.
+        stopProgress?.();
+        stopProgress = undefined;
+        if (changes.every(allAcked)) done();
       };
       const timer = setTimeout(done, timeoutMs);
-      const unlisten = this.tracker.listen(position, check);
+      const unlisten = this.tracker.listen(committed.orgId, check);
+      stopProgress = this.tracker.onProgress(check);
       abandoned?.addEventListener('abort', done, { once: true });
-      // News may have come between the first look and the listener: look again.
+      // News may have come between the first look and the listeners: look again.
       check();
     });
   }
