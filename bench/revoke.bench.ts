@@ -6,6 +6,7 @@
  *      to N connections of this process (the floor for an org-wide push)
  *   2. single-device revoke-to-abort: HTTP revoke call start -> the SDK lease's abort event
  *   3. org-wide suspend reaching N runtimes (N leases, each with its own NATS connection)
+ *   4. org suspend -> all N runtimes acked (awaitAcks; see support/suspend-acked.ts)
  */
 import { connect } from 'nats';
 import { WardenClient, type Lease } from '@warden/sdk';
@@ -13,6 +14,7 @@ import { createOrg, WardenHttp } from '../test/support/http-client';
 import { BENCH_ADMIN_TOKEN, machineDescription, startBenchEnvironment } from './support/bench-environment';
 import { writeResult } from './support/results';
 import { formatMs, summarize, type LatencySummary } from './support/stats';
+import { suspendAckedRows, suspendUntilAcked } from './support/suspend-acked';
 
 const RAW_SAMPLES = Number(process.env.BENCH_RAW_SAMPLES ?? 2000);
 const REVOKE_SAMPLES = Number(process.env.BENCH_REVOKE_SAMPLES ?? 200);
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
     const fanOut = await rawNatsFanOut(environment.nats.url, RUNTIMES);
     const revoke = await revokeToAbort(http, environment.nats.url);
     const suspend = await suspendToRuntimes(http, environment.nats.url);
+    const acked = await suspendUntilAcked(http, environment.nats.url, RUNTIMES);
     const table = [
       `bench:revoke on ${machineDescription()} (${new Date().toISOString()})`,
       '',
@@ -133,9 +136,10 @@ async function main(): Promise<void> {
       `revoke-to-abort p99 / raw NATS p99: ${(revoke.p99 / raw.p99).toFixed(1)}x; suspend p99 / raw fan-out p99: ${(suspend.summary.p99 / fanOut.p99).toFixed(1)}x`,
       `all ${suspend.runtimes} runtimes (leases, each with its own NATS connection) run in the benchmark process; ${suspend.runtimes} leases started in ${(suspend.startMs / 1000).toFixed(1)} s`,
       `targets: revoke p99 <= 5 ms: ${revoke.p99 <= 5 ? 'met' : 'MISSED'}; suspend to ${suspend.runtimes} p99 <= 100 ms: ${suspend.summary.p99 <= 100 ? 'met' : 'MISSED'}`,
+      ...suspendAckedRows(acked, fanOut),
     ].join('\n');
     console.log(table);
-    writeResult('revoke', { table, json: { machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend } });
+    writeResult('revoke', { table, json: { machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend, acked } });
   } finally {
     await environment.dispose();
   }
