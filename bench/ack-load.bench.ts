@@ -133,6 +133,12 @@ async function runWarden(dataDir: string, withAcks: boolean): Promise<Run> {
   }
 }
 
+/** The server CPU of the with-acks run beyond what its validations cost without acks, per ack sent. */
+function extraCpuPerAck(none: Run, acks: Run): number {
+  const extra = (acks.cpuMicrosPerValidate - none.cpuMicrosPerValidate) * acks.validations;
+  return extra / Math.max(1, acks.acksSent);
+}
+
 async function withSeededLedger<T>(run: (dataDir: string) => Promise<T>): Promise<T> {
   const dataDir = mkdtempSync(join(tmpdir(), 'warden-acks-bench-'));
   try {
@@ -149,12 +155,12 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const rounds: { none: Run; acks: Run; ratio: number }[] = [];
+  const rounds: { none: Run; acks: Run; ratio: number; cpuMicrosPerAck: number }[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     // A fresh ledger per run: acks recorded in one run must not make the next one's ledger bigger.
     const none = await withSeededLedger((dataDir) => runWarden(dataDir, false));
     const acks = await withSeededLedger((dataDir) => runWarden(dataDir, true));
-    rounds.push({ none, acks, ratio: acks.cpuMicrosPerValidate / none.cpuMicrosPerValidate });
+    rounds.push({ none, acks, ratio: acks.cpuMicrosPerValidate / none.cpuMicrosPerValidate, cpuMicrosPerAck: extraCpuPerAck(none, acks) });
   }
   const headline = rounds.find((round) => round.ratio === median(rounds.map((r) => r.ratio)))!;
   const row = (round: number, r: Run) =>
@@ -167,7 +173,8 @@ async function main(): Promise<void> {
     ...rounds.flatMap((r, i) => [row(i, r.none), row(i, r.acks)]),
     '',
     `server CPU per validate, with acks / without, same round: ${rounds.map((r) => `${r.ratio.toFixed(2)}x`).join(', ')} (median ${headline.ratio.toFixed(2)}x); ` +
-      `median round p99 ${headline.none.p99} ms without, ${headline.acks.p99} ms with acks`,
+      `median round p99 ${headline.none.p99} ms without, ${headline.acks.p99} ms with acks; ` +
+      `server CPU per ack (the with-acks run's CPU beyond its validations at the no-acks cost): ${rounds.map((r) => `${r.cpuMicrosPerAck.toFixed(0)} µs`).join(', ')}`,
   ].join('\n');
   console.log(table);
   writeResult('acks', { table, json: { machine: machineDescription(), devices: DEVICES, connections: CONNECTIONS, durationSeconds: DURATION, ackRate: ACK_RATE, rounds, medianRatio: headline.ratio } });
