@@ -8,6 +8,7 @@
  *   3. org-wide suspend reaching N runtimes (N leases, each with its own NATS connection)
  *   4. a burst of revokes: one revoke_batch of BENCH_BATCH devices (one ledger event each)
  *      reaching their leases, BENCH_BATCH_ROUNDS times (what the relay's pipelining is for)
+ *   5. org suspend -> all N runtimes acked (awaitAcks; see support/suspend-acked.ts)
  */
 import { connect } from 'nats';
 import { WardenClient, type Lease } from '@warden/sdk';
@@ -16,6 +17,7 @@ import { BENCH_ADMIN_TOKEN, machineDescription, startBenchEnvironment } from './
 import { writeResult } from './support/results';
 import { profiledWindow } from './support/window-profile';
 import { formatMs, summarize, type LatencySummary } from './support/stats';
+import { suspendAckedRows, suspendUntilAcked } from './support/suspend-acked';
 
 const RAW_SAMPLES = Number(process.env.BENCH_RAW_SAMPLES ?? 2000);
 const REVOKE_SAMPLES = Number(process.env.BENCH_REVOKE_SAMPLES ?? 200);
@@ -153,6 +155,7 @@ async function main(): Promise<void> {
     const revoke = await revokeToAbort(http, environment.nats.url);
     const suspend = await suspendToRuntimes(http, environment.nats.url);
     const batch = await batchRevokeToAbort(http, environment.nats.url);
+    const acked = await suspendUntilAcked(http, environment.nats.url, RUNTIMES);
     const table = [
       `bench:revoke on ${machineDescription()} (${new Date().toISOString()})`,
       '',
@@ -167,9 +170,10 @@ async function main(): Promise<void> {
       `revoke-to-abort p99 / raw NATS p99: ${(revoke.p99 / raw.p99).toFixed(1)}x; suspend p99 / raw fan-out p99: ${(suspend.summary.p99 / fanOut.p99).toFixed(1)}x`,
       `all ${suspend.runtimes} runtimes (leases, each with its own NATS connection) run in the benchmark process; ${suspend.runtimes} leases started in ${(suspend.startMs / 1000).toFixed(1)} s`,
       `targets: revoke p99 <= 5 ms: ${revoke.p99 <= 5 ? 'met' : 'MISSED'}; suspend to ${suspend.runtimes} p99 <= 100 ms: ${suspend.summary.p99 <= 100 ? 'met' : 'MISSED'}`,
+      ...suspendAckedRows(acked, fanOut),
     ].join('\n');
     console.log(table);
-    writeResult('revoke', { table, json: { machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend, batch } });
+    writeResult('revoke', { table, json: { machine: machineDescription(), at: new Date().toISOString(), raw, fanOut, revoke, suspend, batch, acked } });
   } finally {
     await environment.dispose();
   }

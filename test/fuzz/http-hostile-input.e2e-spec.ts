@@ -54,11 +54,11 @@ describe('hostile HTTP input', () => {
     const revoked = (await admin.post('/api/v1/org/keys', { scope: 'runtime' })).body;
     await admin.post('/api/v1/org/keys/revoke', { keyId: revoked.keyId });
     for (const deviceId of KNOWN_DEVICES) await admin.post('/api/v1/devices/register', { deviceId });
-    await admin.post('/api/v1/devices/revoke', { deviceId: 'dev-2' });
+    const changePosition = (await admin.post('/api/v1/devices/revoke', { deviceId: 'dev-2' })).body.position as string;
     const lock = (await admin.post('/api/v1/locks', { selector: { deviceId: 'dev-3' }, reason: 'fuzz' })).body;
     const other = await createOrg(http, ADMIN_TOKEN);
     keys = { admin: org.orgKey, runtime: runtime.key, revoked: revoked.key, otherOrg: other.orgKey };
-    ids = { adminKey: org.orgKey, runtimeKey: runtime.key, runtimeKeyId: runtime.keyId, spareKeyId: spare.keyId, lockId: lock.lockId };
+    ids = { adminKey: org.orgKey, runtimeKey: runtime.key, runtimeKeyId: runtime.keyId, spareKeyId: spare.keyId, lockId: lock.lockId, changePosition };
   });
 
   afterAll(async () => {
@@ -159,6 +159,11 @@ describe('hostile HTTP input', () => {
       return;
     }
     if (decisions.length > 0) fail('only validate, heartbeat and refused registrations write decision records');
+    if (endpoint.path === '/api/v1/devices/ack' && fuzz.method === 'POST') {
+      const body = JSON.parse(response.text) as { duplicate?: boolean };
+      const acks = appended.filter((event) => event.type === 'PermissionAcknowledged');
+      if (acks.length !== appended.length || acks.length !== (body.duplicate ? 0 : 1)) fail('an ack must write its one record, a duplicate none');
+    }
     if (fuzz.method === 'GET' || fuzz.method === 'HEAD') {
       if (appended.length > 0) fail('a read wrote to the ledger');
     }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
+import { ackSubject, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
 import { NatsServerProcess } from '@warden/testing';
 import { connect, headers as natsHeaders, type NatsConnection } from 'nats';
 import { ADMIN_TOKEN, SQLITE, startControlPlane, type RunningControlPlane } from '../support/control-plane.harness';
@@ -15,6 +15,9 @@ const RUNS_PER_SUBJECT = fuzzRuns(300);
 /** Most the settled heap may grow from after the warm-up to the end of the fuzz. */
 const HEAP_GROWTH_BOUND_MB = 48;
 const RECORDED_REGISTER_REFUSALS = new Set(['limit_reached', 'revoked', 'suspended']);
+const ACK_FIELDS = ['key', 'deviceId', 'position', 'receivedAt', 'stoppedAt', 'transport'];
+/** The fuzzed org's ack subject: `warden.ack.<org token>`, set once the org exists. */
+let ACK_SUBJECT = 'warden.ack.unset';
 
 interface NatsCase {
   readonly subject: string;
@@ -40,8 +43,9 @@ describe('hostile NATS request/reply input', () => {
     const admin = http.withKey(org.orgKey);
     const runtime = (await admin.post('/api/v1/org/keys', { scope: 'runtime' })).body;
     for (const deviceId of KNOWN_DEVICES) await admin.post('/api/v1/devices/register', { deviceId });
-    await admin.post('/api/v1/devices/revoke', { deviceId: 'dev-2' });
-    ids = { adminKey: org.orgKey, runtimeKey: runtime.key, runtimeKeyId: runtime.keyId, spareKeyId: runtime.keyId };
+    const changePosition = (await admin.post('/api/v1/devices/revoke', { deviceId: 'dev-2' })).body.position as string;
+    ids = { adminKey: org.orgKey, runtimeKey: runtime.key, runtimeKeyId: runtime.keyId, spareKeyId: runtime.keyId, changePosition };
+    ACK_SUBJECT = ackSubject(org.orgId);
   });
 
   afterAll(async () => {
@@ -52,9 +56,9 @@ describe('hostile NATS request/reply input', () => {
   });
 
   function natsCase(subject: string): fc.Arbitrary<NatsCase> {
-    const fields = subject === RPC_REGISTER_SUBJECT ? ['key', 'deviceId', 'labels'] : ['key', 'deviceId'];
+    const fields = subject === RPC_REGISTER_SUBJECT ? ['key', 'deviceId', 'labels'] : subject === ACK_SUBJECT ? ACK_FIELDS : ['key', 'deviceId'];
     const text = fc.oneof(
-      { weight: 3, arbitrary: plausibleObject(subject === RPC_REGISTER_SUBJECT ? ['key', 'deviceId'] : fields, ids).map((object) => JSON.stringify(object)) },
+      { weight: 3, arbitrary: plausibleObject(subject === RPC_REGISTER_SUBJECT ? ['key', 'deviceId'] : subject === ACK_SUBJECT ? ACK_FIELDS.slice(0, 4) : fields, ids).map((object) => JSON.stringify(object)) },
       { weight: 6, arbitrary: fieldObject(fields, ids).map((object) => JSON.stringify(object)) },
       { weight: 2, arbitrary: fc.jsonValue().map((value) => JSON.stringify(value)) },
       { weight: 2, arbitrary: rawGarbage },
@@ -103,6 +107,11 @@ describe('hostile NATS request/reply input', () => {
       if (appended.length !== 1 || data?.action !== 'heartbeat' || data.code !== body.error) fail('a refused heartbeat must write exactly its decision record');
       return `403 ${body.error}`;
     }
+    if (natsCase.subject === ACK_SUBJECT && body.status === 'ok') {
+      const acks = appended.filter((event) => event.type === 'PermissionAcknowledged');
+      if (acks.length !== appended.length || acks.length !== (body.duplicate === true ? 0 : 1)) fail('an ack must write its one record, a duplicate none');
+      return `ack ${body.duplicate ? 'duplicate' : 'recorded'}`;
+    }
     if (body.status === 'error') {
       if (typeof body.error !== 'string' || !/^[a-z][a-z0-9_]*$/.test(body.error) || typeof body.message !== 'string') fail('an error reply outside the contract');
       if (typeof body.httpStatus !== 'number' || body.httpStatus < 400 || body.httpStatus >= 500) fail(`an error reply with httpStatus ${body.httpStatus}`);
@@ -136,13 +145,14 @@ describe('hostile NATS request/reply input', () => {
   }
 
   it('warms up (the heap baseline is taken after it)', async () => {
-    for (const subject of [RPC_VALIDATE_SUBJECT, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT]) {
+    for (const subject of [RPC_VALIDATE_SUBJECT, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, ACK_SUBJECT]) {
       await fc.assert(fc.asyncProperty(natsCase(subject), async (c) => void (await check(c))), { numRuns: 20, seed: 1 });
     }
     heapAfterWarmUp = settledHeapMb();
   });
 
-  it.each([RPC_VALIDATE_SUBJECT, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT])('answers every generated request on %s in the contract, and keeps serving', async (subject) => {
+  it.each([RPC_VALIDATE_SUBJECT, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, 'warden.ack.<org token>'])('answers every generated request on %s in the contract, and keeps serving', async (name) => {
+    const subject = name.startsWith('warden.ack.') ? ACK_SUBJECT : name;
     await fc.assert(
       fc.asyncProperty(natsCase(subject), async (c) => {
         tally.add(subject, await check(c));
@@ -155,7 +165,7 @@ describe('hostile NATS request/reply input', () => {
   it('survives garbage published without a reply subject, and serves no other rpc subject', async () => {
     const before = await cp.ledger.headPosition();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(RPC_VALIDATE_SUBJECT, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT), rawGarbage, async (subject, garbage) => {
+      fc.asyncProperty(fc.constantFrom(RPC_VALIDATE_SUBJECT, RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, ACK_SUBJECT), rawGarbage, async (subject, garbage) => {
         nc.publish(subject, Buffer.from(garbage));
         tally.add(`${subject} (no reply subject)`, 'published');
       }),
@@ -166,9 +176,16 @@ describe('hostile NATS request/reply input', () => {
       await expect(nc.request(subject, Buffer.from(JSON.stringify({ key: ids.adminKey, deviceId: 'dev-1' })), { timeout: 5000 })).rejects.toMatchObject({ code: '503' });
       tally.add('other warden.rpc.* subjects', 'no responders');
     }
+    // Another org's ack subject, or one that is no org token at all: refused, never recorded.
+    for (const subject of [ackSubject('some-other-org'), 'warden.ack.%%%']) {
+      const reply = await nc.request(subject, Buffer.from(JSON.stringify({ key: ids.runtimeKey, deviceId: 'dev-2', position: ids.changePosition, receivedAt: new Date().toISOString() })), { timeout: 5000 }).catch((error: { code?: string }) => error);
+      if ('data' in reply) expect(JSON.parse(Buffer.from(reply.data).toString('utf8'))).toMatchObject({ status: 'error', error: 'ack_subject_mismatch', httpStatus: 403 });
+      else expect(reply.code).toBe('503');
+      tally.add('ack on a subject not of the key\'s org', 'data' in reply ? 'refused' : 'no responders');
+    }
     await expectStillServing();
     const appended = await appendedSince(cp.ledger, before);
-    // expectStillServing's own validations are the only writes.
+    // expectStillServing's own validations are the only writes (garbage is never an ack).
     expect(appended.every((event) => event.type === 'PermissionDecided' && (event.data as { deviceId?: string }).deviceId === 'dev-1')).toBe(true);
   });
 

@@ -11,6 +11,7 @@ import {
   LivenessFeed,
   LivenessTracker,
   PropagationTracker,
+  PropagationWaits,
   AckService,
   OrgCommandService,
   RandomIdSource,
@@ -34,6 +35,8 @@ import { DecisionSummaryReader } from './http/decision-summary.reader';
 import { AuditQueryInterceptor } from './http/audit-query.interceptor';
 import { AuditController } from './http/audit.controller';
 import { PropagationController } from './http/propagation.controller';
+import { NatsAckController } from './nats/nats-ack.controller';
+import { AwaitAcks } from './http/await-acks';
 import { DevicesController } from './http/devices.controller';
 import { RequestValidationError } from './http/error-body';
 import { HealthController } from './http/health.controller';
@@ -72,6 +75,13 @@ const ValidationPipe = createZodValidationPipe({
 });
 
 /** Composition root: binds the libs' ports to adapters and wires the HTTP edge. */
+/**
+ * Acks are group-committed after waiting this long for company: each append is a synchronous
+ * fsync on SQLite, and at 1,000 acks/s a flush every loop turn would take the event loop from
+ * validate (measured by bench:acks). Proof may wait 50 ms; an allow may not.
+ */
+const ACK_LINGER_MS = 50;
+
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
@@ -110,18 +120,33 @@ export class AppModule {
       { provide: LivenessTracker, useValue: new LivenessTracker() },
       {
         provide: PropagationTracker,
-        useFactory: (hub: InProcessPermissionBroadcaster, t: LivenessTracker, c: Clock) =>
+        useFactory: (hub: InProcessPermissionBroadcaster, t: LivenessTracker, c: Clock, m: PromMetrics) =>
           new PropagationTracker(
             (orgId, deviceId, nowMs) => hub.hasWatch(orgId, deviceId) || (t.lease(orgId, deviceId)?.expiresAtMs ?? 0) > nowMs,
             { maxChanges: 10_000, ackDeadlineMs: config.ackDeadlineMs, liveWindowMs: config.liveWindowMs },
             () => Date.parse(c.now()),
+            (_orgId, latencyMs) => m.ackRecorded(latencyMs),
           ),
-        inject: [InProcessPermissionBroadcaster, LivenessTracker, Clock],
+        inject: [InProcessPermissionBroadcaster, LivenessTracker, Clock, PromMetrics],
+      },
+      {
+        provide: PropagationWaits,
+        useFactory: (t: PropagationTracker, c: Clock, m: PromMetrics) => {
+          const waits = new PropagationWaits(t, config.ackWaits, () => Date.parse(c.now()));
+          m.watchPropagation({ laggingByOrg: (horizonMs) => t.laggingByOrg(Date.parse(c.now()), horizonMs), waits });
+          return waits;
+        },
+        inject: [PropagationTracker, Clock, PromMetrics],
+      },
+      {
+        provide: AwaitAcks,
+        useFactory: (w: PropagationWaits, l: EventLedger, c: Clock) => new AwaitAcks(w, l, c),
+        inject: [PropagationWaits, EventLedger, Clock],
       },
       {
         provide: AckService,
         useFactory: (p: PermissionProjection, t: PropagationTracker, l: EventLedger, c: Clock, i: IdSource, m: EnforcementMetrics) =>
-          new AckService(p, t, new DecisionRecorder(l, acksStream(options.identity.nodeId), config.decisions, m), c, i),
+          new AckService(p, t, new DecisionRecorder(l, acksStream(options.identity.nodeId), { ...config.decisions, lingerMs: Math.max(config.decisions.lingerMs, ACK_LINGER_MS) }, m), c, i),
         inject: [PermissionProjection, PropagationTracker, EventLedger, Clock, IdSource, EnforcementMetrics],
       },
       {
@@ -186,7 +211,7 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      controllers: [OrgController, DevicesController, LocksController, WatchController, UsageController, AuditController, PropagationController, HealthController, NatsRpcController],
+      controllers: [OrgController, DevicesController, LocksController, WatchController, UsageController, AuditController, PropagationController, HealthController, NatsRpcController, NatsAckController],
       providers,
     };
   }

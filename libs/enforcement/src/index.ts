@@ -16,3 +16,4 @@ export * from './leases/lease-expirer';
 export * from './leases/heartbeat.service';
 export * from './acks/propagation-tracker';
 export * from './acks/ack.service';
+export * from './acks/propagation-waits';

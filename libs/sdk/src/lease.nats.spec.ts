@@ -1,5 +1,6 @@
 import { connect, type NatsConnection } from 'nats';
 import {
+  ackSubject,
   deviceSubject,
   HEARTBEAT_SUBJECT,
   orgSubject,
@@ -83,6 +84,42 @@ describe('a lease watching over NATS', () => {
     expect(reason).toBeInstanceOf(ExecutionDenied);
     expect(reason).toMatchObject({ code: 'DEVICE_REVOKED' });
     expect(lease.transport).toBe('nats');
+  });
+
+  it('acknowledges the change it applied over NATS, on its org\'s ack subject, with the key', async () => {
+    const acks: Record<string, unknown>[] = [];
+    const received = new Promise<void>((resolve) => {
+      relay.subscribe(ackSubject(orgId), {
+        max: 1,
+        callback: (_error, msg) => {
+          acks.push(JSON.parse(Buffer.from(msg.data).toString('utf8')) as Record<string, unknown>);
+          msg.respond(JSON.stringify({ status: 'ok', duplicate: false }));
+          resolve();
+        },
+      });
+    });
+    await relay.flush();
+    const lease = await start();
+    const overHttpBefore = fake.count('/api/v1/devices/ack');
+
+    await publish(message({ allowed: false, code: 'DEVICE_REVOKED', position: '11' }));
+    await abortReason(lease.signal);
+    await received;
+
+    expect(acks).toEqual([{ key: TEST_KEY, deviceId, position: '11', receivedAt: expect.any(String), stoppedAt: expect.any(String), transport: 'nats' }]);
+    expect(fake.count('/api/v1/devices/ack')).toBe(overHttpBefore);
+  });
+
+  it('acknowledges over HTTP when nobody answers on NATS', async () => {
+    const lease = await start();
+    const before = fake.count('/api/v1/devices/ack');
+
+    await publish(message({ allowed: false, code: 'DEVICE_REVOKED', position: '11' }));
+    await abortReason(lease.signal);
+    await fake.requestsTo('/api/v1/devices/ack', before + 1);
+
+    const ack = fake.requests.filter((request) => request.path === '/api/v1/devices/ack').at(-1)!;
+    expect(ack.body).toMatchObject({ deviceId, position: '11', transport: 'nats' });
   });
 
   it('aborts with ORG_SUSPENDED when its org is suspended', async () => {

@@ -1,5 +1,5 @@
 import { connect, Events, type JetStreamManager, type NatsConnection, type NatsError } from 'nats';
-import { deviceSubject, HEARTBEAT_SUBJECT, orgSubject, PERMISSION_STREAM } from './permission-contract';
+import { ackSubject, deviceSubject, HEARTBEAT_SUBJECT, orgSubject, PERMISSION_STREAM } from './permission-contract';
 import { backoffDelay, backoffForOutage } from './backoff';
 import type { PermissionWatch, WatchSink } from './permission-gate';
 import { isHeartbeat, parseJsonPayload, toPermissionUpdate } from './permission-messages';
@@ -19,6 +19,19 @@ export interface NatsWatchOptions {
   readonly sink: WatchSink;
 }
 
+/** A NATS watch also carries the lease's acks, on the connection it already has. */
+export interface NatsWatch extends PermissionWatch {
+  /**
+   * Requests `warden.ack.<org token>` with `payload` (see WardenClient.natsAckPayload); resolves
+   * once the control plane answered (a refusal included: retrying would not change it), rejects
+   * when it did not answer in time or answered a server error, so the caller may retry.
+   */
+  acknowledge(payload: string): Promise<void>;
+}
+
+/** How long an ack over NATS waits for its answer. */
+const ACK_TIMEOUT_MS = 5000;
+
 /**
  * Watches one device's permission over NATS: one connection that reconnects forever (backoff
  * with jitter), core subscriptions to the device's and the org's permission subjects (live
@@ -30,7 +43,7 @@ export interface NatsWatchOptions {
  * Stored messages are state, not liveness: only live messages and heartbeats count as hearing
  * from the control plane.
  */
-export async function watchOverNats(options: NatsWatchOptions): Promise<PermissionWatch> {
+export async function watchOverNats(options: NatsWatchOptions): Promise<NatsWatch> {
   let outageSince: number | undefined;
   let nc: NatsConnection;
   try {
@@ -58,7 +71,7 @@ export async function watchOverNats(options: NatsWatchOptions): Promise<Permissi
   }
 }
 
-class NatsPermissionWatch implements PermissionWatch {
+class NatsPermissionWatch implements NatsWatch {
   private readonly subjects: readonly string[];
   private timer: NodeJS.Timeout | undefined;
   private reading: Promise<boolean> | undefined;
@@ -88,6 +101,12 @@ class NatsPermissionWatch implements PermissionWatch {
     void this.followStatus(onReconnect);
     this.timer = setInterval(() => void this.readStoredState(), this.options.maxStalenessMs);
     this.timer.unref();
+  }
+
+  async acknowledge(payload: string): Promise<void> {
+    const reply = await this.nc.request(ackSubject(this.options.orgId), payload, { timeout: ACK_TIMEOUT_MS });
+    const answer = parseJsonPayload(reply.data) as { httpStatus?: unknown } | undefined;
+    if (typeof answer?.httpStatus === 'number' && answer.httpStatus >= 500) throw new WardenUnavailableError(`the ack was not recorded (HTTP status ${answer.httpStatus})`);
   }
 
   close(): Promise<void> {

@@ -9,6 +9,7 @@
  *   warden.perm.<org>.org               org-level state: suspended or not (JetStream, last per subject)
  *   warden.heartbeat                    control-plane liveness (core NATS)
  *   warden.rpc.validate / .register / .heartbeat   request/reply for runtimes that speak NATS
+ *   warden.ack.<org>                    a runtime's ack of a permission change (publish, or request for an answer)
  */
 
 /** JetStream stream holding the last permission message per subject. */
@@ -19,6 +20,9 @@ export const HEARTBEAT_SUBJECT = 'warden.heartbeat';
 export const RPC_VALIDATE_SUBJECT = 'warden.rpc.validate';
 export const RPC_REGISTER_SUBJECT = 'warden.rpc.register';
 export const RPC_HEARTBEAT_SUBJECT = 'warden.rpc.heartbeat';
+export const ACK_SUBJECT_ROOT = 'warden.ack';
+/** What the control plane subscribes to: the acks of every org. */
+export const ACK_SUBJECTS_WILDCARD = `${ACK_SUBJECT_ROOT}.*`;
 
 /** Encodes an id as one NATS subject token: base64url of its UTF-8 bytes (no `.`, `*`, `>` or spaces). */
 export function subjectToken(id: string): string {
@@ -27,6 +31,11 @@ export function subjectToken(id: string): string {
 
 export function deviceSubject(orgId: string, deviceId: string): string {
   return `${PERMISSION_SUBJECT_ROOT}.${subjectToken(orgId)}.device.${subjectToken(deviceId)}`;
+}
+
+/** Where a runtime of the org publishes its acks; the control plane refuses an ack whose key is of another org. */
+export function ackSubject(orgId: string): string {
+  return `${ACK_SUBJECT_ROOT}.${subjectToken(orgId)}`;
 }
 
 export function orgSubject(orgId: string): string {

@@ -1,6 +1,6 @@
 import { Lease, type WatchTransport } from './lease';
 import { LeaseHeartbeat } from './lease-heartbeat';
-import { watchOverNats } from './nats-permission-watch';
+import { watchOverNats, type NatsWatch } from './nats-permission-watch';
 import { PermissionGate, type PermissionWatch } from './permission-gate';
 import { parsePosition, type PermissionUpdate } from './permission-messages';
 import { ExecutionDenied, LeaseClosed, SdkDenialCode, WardenConfigError, WardenProtocolError } from './sdk.errors';
@@ -52,16 +52,19 @@ export async function startLease(client: WardenClient, options: LeaseOptions): P
     throw new WardenProtocolError('missing_org_id', 'the validate answer has no orgId: the NATS permission subjects cannot be built (use watch: "sse")');
   }
   // Messages at or before the position the allow was decided at are already reflected in it.
-  const acknowledge = (update: PermissionUpdate, receivedAt: Date, stoppedAt: Date | undefined) =>
-    sendAck(client, { deviceId, position: update.position, receivedAt: receivedAt.toISOString(), ...(stoppedAt ? { stoppedAt: stoppedAt.toISOString() } : {}), transport });
+  // Acks go by the watch's own transport: over NATS once its watch is open, over HTTP otherwise.
+  let natsWatch: NatsWatch | undefined;
+  const acknowledge = (update: PermissionUpdate, receivedAt: Date, stoppedAt: Date | undefined) => {
+    const ack = { deviceId, position: update.position, receivedAt: receivedAt.toISOString(), ...(stoppedAt ? { stoppedAt: stoppedAt.toISOString() } : {}), transport };
+    if (natsWatch) sendAckOverNats(natsWatch, client, ack);
+    else sendAck(client, ack);
+  };
   const gate = new PermissionGate({ deviceId, orgId }, maxStalenessMs, parsePosition(verdict.position) ?? -1n, acknowledge);
   gate.start();
   let watch: PermissionWatch;
   try {
-    watch =
-      transport === 'nats'
-        ? await watchOverNats({ natsUrl: natsUrl!, orgId: orgId!, deviceId, maxStalenessMs, sink: gate })
-        : await watchOverSse({ client, deviceId, maxStalenessMs, sink: gate });
+    if (transport === 'nats') watch = natsWatch = await watchOverNats({ natsUrl: natsUrl!, orgId: orgId!, deviceId, maxStalenessMs, sink: gate });
+    else watch = await watchOverSse({ client, deviceId, maxStalenessMs, sink: gate });
   } catch (error) {
     gate.end(new LeaseClosed());
     throw error;
@@ -110,6 +113,14 @@ function describe(registration: RegisterResponse): string {
 /** Fire and forget with one retry: proof of propagation is best effort and never holds up the lease. */
 function sendAck(client: WardenClient, ack: PermissionAck): void {
   client.acknowledge(ack).then(
+    () => undefined,
+    () => client.acknowledge(ack).then(() => undefined, () => undefined),
+  );
+}
+
+/** Over NATS, with one retry over HTTP when NATS did not answer (or answered a server error). */
+function sendAckOverNats(watch: NatsWatch, client: WardenClient, ack: PermissionAck): void {
+  watch.acknowledge(client.natsAckPayload(ack)).then(
     () => undefined,
     () => client.acknowledge(ack).then(() => undefined, () => undefined),
   );

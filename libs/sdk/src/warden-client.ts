@@ -107,6 +107,14 @@ export class WardenClient {
     return this.request('POST', 'devices/ack', ack);
   }
 
+  /**
+   * The payload of an ack over NATS (`warden.ack.<org token>`): the ack with this client's key,
+   * which NATS has no header for. Low level: a lease watching over NATS sends it.
+   */
+  natsAckPayload(ack: PermissionAck): string {
+    return JSON.stringify({ key: this.orgKey, ...ack });
+  }
+
   /** Plan, limit and device counts of the org (admin key). */
   usage(): Promise<WardenResponse> {
     return this.request('GET', 'usage');

@@ -88,6 +88,12 @@ const lockExpiry = fc.oneof(
   { weight: 1, arbitrary: isoTime },
 );
 
+/** awaitAcks of a kill command: short holds (a fuzz case must not wait long), or out of range. */
+const awaitAcks = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ timeoutMs: fc.integer({ min: 1, max: 50 }) }) },
+  { weight: 1, arbitrary: fc.constantFrom({}, { timeoutMs: 0 }, { timeoutMs: 30_001 }, { timeoutMs: 1.5 }, { timeoutMs: '5' }, { timeoutMs: 10, more: 1 }, { timeoutMs: Number.MAX_SAFE_INTEGER }) },
+);
+
 /** A value an endpoint might accept for a field it knows, by field name. */
 function plausible(field: string, ids: FuzzIds): fc.Arbitrary<unknown> {
   switch (field) {
@@ -103,6 +109,15 @@ function plausible(field: string, ids: FuzzIds): fc.Arbitrary<unknown> {
     case 'consistencyToken':
     case 'cursor':
       return position;
+    case 'position':
+      return ids.changePosition ? fc.oneof(fc.constant(ids.changePosition), position) : position;
+    case 'receivedAt':
+    case 'stoppedAt':
+      return isoTime;
+    case 'transport':
+      return fc.constantFrom('nats', 'sse', 'pigeon', '');
+    case 'awaitAcks':
+      return awaitAcks;
     case 'limit':
       return fc.oneof(fc.integer({ min: 0, max: 1000 }), extremeNumber);
     case 'planTier':
@@ -137,6 +152,8 @@ export interface FuzzIds {
   readonly spareKeyId: string;
   /** A lock of the fuzzed org a case may lift (any other lockId is unknown). */
   readonly lockId?: string;
+  /** The position of a change of the fuzzed org (dev-2's revoke) that an ack may name. */
+  readonly changePosition?: string;
 }
 
 const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '__defineGetter__', 'valueOf'] as const;

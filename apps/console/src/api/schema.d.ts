@@ -65,7 +65,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Org-wide kill switch: every validation of the org is denied with ORG_SUSPENDED */
+        /** Org-wide kill switch: every validation of the org is denied with ORG_SUSPENDED; with awaitAcks, answered once the live runtimes acknowledged (or the timeout passed) */
         post: operations["OrgController_suspend"];
         delete?: never;
         options?: never;
@@ -202,7 +202,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke a device; idempotent (result already_revoked); 404 device_not_found for an unknown one */
+        /** Revoke a device; idempotent (result already_revoked); 404 device_not_found for an unknown one; with awaitAcks, answered once the runtime acknowledged (or the timeout passed) */
         post: operations["DevicesController_revoke"];
         delete?: never;
         options?: never;
@@ -253,7 +253,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke up to 1000 devices in one atomic append */
+        /** Revoke up to 1000 devices in one atomic append; with awaitAcks, answered once the runtimes acknowledged (or the timeout passed) */
         post: operations["DevicesController_revokeBatch"];
         delete?: never;
         options?: never;
@@ -305,7 +305,7 @@ export interface paths {
         /** The active locks of the org (timed locks past their time are gone), with how many devices each denies now */
         get: operations["LocksController_list"];
         put?: never;
-        /** Place a lock on a device and/or labels (every label must match); answers its lockId and how many devices it denies now */
+        /** Place a lock on a device and/or labels (every label must match); answers its lockId and how many devices it denies now; with awaitAcks, once the locked runtimes acknowledged (or the timeout passed) */
         post: operations["LocksController_place"];
         delete?: never;
         options?: never;
@@ -598,6 +598,32 @@ export interface components {
         };
         SuspendOrgDto: {
             reason?: string;
+            /** @description hold the answer until every target acknowledged the change, at most timeoutMs (1..30000); the answer then carries `propagation` */
+            awaitAcks?: {
+                timeoutMs: number;
+            };
+        };
+        Propagation_Output: {
+            /** @description a ledger position, as a decimal string */
+            position: string;
+            /** @description the event committed at the position; none when the command changed nothing */
+            eventType: string;
+            committedAt: string;
+            /** @description devices the event changed that were live when it was pushed */
+            targets: number;
+            /** @description targets that acknowledged it */
+            acked: number;
+            /** @description targets with no ack yet */
+            pending: string[];
+            /** @description pending targets past WARDEN_ACK_DEADLINE_MS */
+            lagging: string[];
+            complete: boolean;
+            ackLatencyMs: {
+                p50: number | null;
+                p90: number | null;
+                p99: number | null;
+                max: number | null;
+            };
         };
         OrgChangeResponseDto_Output: {
             /** @enum {string} */
@@ -618,6 +644,8 @@ export interface components {
             /** @description true when no further device fits (at or over the cap) */
             overLimit: boolean;
             softGraceWindow: boolean;
+            /** @description with awaitAcks only: the report once every target acked, or when the timeout passed */
+            propagation?: components["schemas"]["Propagation_Output"];
         };
         SetLimitsDto: {
             limit?: number;
@@ -768,6 +796,10 @@ export interface components {
         RevokeDeviceDto: {
             deviceId: string;
             reason?: string;
+            /** @description hold the answer until every target acknowledged the change, at most timeoutMs (1..30000); the answer then carries `propagation` */
+            awaitAcks?: {
+                timeoutMs: number;
+            };
         };
         DeviceCommandResponseDto_Output: {
             /** @enum {string} */
@@ -791,13 +823,19 @@ export interface components {
             /** @description true when no further device fits (at or over the cap) */
             overLimit: boolean;
             softGraceWindow: boolean;
+            /** @description with awaitAcks only: the report once every target acked, or when the timeout passed */
+            propagation?: components["schemas"]["Propagation_Output"];
         };
         DeviceIdDto: {
             deviceId: string;
         };
-        DeviceBatchDto: {
+        RevokeBatchDto: {
             deviceIds: string[];
             reason?: string;
+            /** @description hold the answer until every target acknowledged the change, at most timeoutMs (1..30000); the answer then carries `propagation` */
+            awaitAcks?: {
+                timeoutMs: number;
+            };
         };
         DeviceBatchResponseDto_Output: {
             /** @enum {string} */
@@ -824,6 +862,12 @@ export interface components {
             /** @description true when no further device fits (at or over the cap) */
             overLimit: boolean;
             softGraceWindow: boolean;
+            /** @description with awaitAcks only: the report once every target acked, or when the timeout passed */
+            propagation?: components["schemas"]["Propagation_Output"];
+        };
+        DeviceBatchDto: {
+            deviceIds: string[];
+            reason?: string;
         };
         HistoryEntry_Output: {
             /** @description a ledger position, as a decimal string */
@@ -865,6 +909,10 @@ export interface components {
              * @description when the lock lifts by itself (in the future, at most a year ahead); absent or null: until removed
              */
             expiresAt?: string | null;
+            /** @description hold the answer until every target acknowledged the change, at most timeoutMs (1..30000); the answer then carries `propagation` */
+            awaitAcks?: {
+                timeoutMs: number;
+            };
         };
         LockSelector_Output: {
             deviceId?: string;
@@ -890,6 +938,8 @@ export interface components {
             matched: number;
             /** @description a ledger position, as a decimal string */
             position: string;
+            /** @description with awaitAcks only: the report once every target acked, or when the timeout passed */
+            propagation?: components["schemas"]["Propagation_Output"];
         };
         LockView_Output: {
             lockId: string;
@@ -1052,27 +1102,6 @@ export interface components {
             position: string;
             /** @description already acknowledged (not stored again) */
             duplicate: boolean;
-        };
-        Propagation_Output: {
-            /** @description a ledger position, as a decimal string */
-            position: string;
-            eventType: string;
-            committedAt: string;
-            /** @description devices the event changed that were live when it was pushed */
-            targets: number;
-            /** @description targets that acknowledged it */
-            acked: number;
-            /** @description targets with no ack yet */
-            pending: string[];
-            /** @description pending targets past WARDEN_ACK_DEADLINE_MS */
-            lagging: string[];
-            complete: boolean;
-            ackLatencyMs: {
-                p50: number | null;
-                p90: number | null;
-                p99: number | null;
-                max: number | null;
-            };
         };
         PropagationResponseDto_Output: {
             /** @enum {string} */
@@ -1635,7 +1664,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DeviceBatchDto"];
+                "application/json": components["schemas"]["RevokeBatchDto"];
             };
         };
         responses: {

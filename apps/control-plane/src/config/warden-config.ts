@@ -47,6 +47,9 @@ export const configSchema = z.object({
   WARDEN_LEASE_CHECK_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   WARDEN_ACK_DEADLINE_MS: z.coerce.number().int().min(1).max(3_600_000).default(5000),
   WARDEN_LIVE_WINDOW_MS: z.coerce.number().int().min(1).max(86_400_000).default(60_000),
+  /** Kill-command answers held for acks (`awaitAcks`) at once on this node, and per org; beyond them the answer is not held. */
+  WARDEN_ACK_MAX_WAITS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  WARDEN_ACK_MAX_WAITS_PER_ORG: z.coerce.number().int().min(0).max(100_000).default(20),
   /** The built operator console (`npm run build`), served at /console. */
   WARDEN_CONSOLE_DIR: z.string().trim().min(1).default('dist/console'),
   /** Audit queries (history, audit/*, devices/list) one org may run at once on this node. */
@@ -103,6 +106,8 @@ export interface WardenConfig {
   readonly ackDeadlineMs: number;
   /** A device validated or heartbeated this recently counts as live for propagation. */
   readonly liveWindowMs: number;
+  /** Answers held for acks (`awaitAcks`) at once on this node, and per org. */
+  readonly ackWaits: { readonly maxWaits: number; readonly maxWaitsPerOrg: number };
   /** Directory of the built console (index.html and assets/), served at /console; resolved against the working directory. */
   readonly consoleDir: string;
   /**
@@ -154,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     leaseCheckMs: e.WARDEN_LEASE_CHECK_MS,
     ackDeadlineMs: e.WARDEN_ACK_DEADLINE_MS,
     liveWindowMs: e.WARDEN_LIVE_WINDOW_MS,
+    ackWaits: { maxWaits: e.WARDEN_ACK_MAX_WAITS, maxWaitsPerOrg: e.WARDEN_ACK_MAX_WAITS_PER_ORG },
     consoleDir: e.WARDEN_CONSOLE_DIR,
     auditQueries: { perOrg: e.WARDEN_AUDIT_MAX_QUERIES_PER_ORG, perNode: e.WARDEN_AUDIT_MAX_QUERIES, timeoutMs: e.WARDEN_AUDIT_QUERY_TIMEOUT_MS },
   };

@@ -36,3 +36,21 @@ export function positionTextSchema(message: string) {
     .regex(POSITION_TEXT, message)
     .refine((text) => !POSITION_TEXT.test(text) || BigInt(text) <= POSITION_MAX, `${message}; at most ${POSITION_MAX}`);
 }
+
+/** The longest a kill command's answer may be held for acks. */
+export const AWAIT_ACKS_MAX_MS = 30_000;
+
+/**
+ * `awaitAcks` on a kill command: hold the answer (the command is committed at once regardless)
+ * until every target acknowledged the change or `timeoutMs` passed, then answer its propagation
+ * report. Bad values are 400 invalid_request with field awaitAcks.timeoutMs.
+ */
+export const awaitAcksSchema = z
+  .strictObject({
+    timeoutMs: z
+      .number({ error: 'awaitAcks.timeoutMs must be a number of milliseconds' })
+      .int('awaitAcks.timeoutMs must be a whole number of milliseconds')
+      .min(1, 'awaitAcks.timeoutMs must be at least 1')
+      .max(AWAIT_ACKS_MAX_MS, `awaitAcks.timeoutMs must be at most ${AWAIT_ACKS_MAX_MS}`),
+  })
+  .describe('hold the answer until every target acknowledged the change, at most timeoutMs (1..30000); the answer then carries `propagation`');

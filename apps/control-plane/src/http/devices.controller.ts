@@ -28,7 +28,8 @@ import { AuditRead, QuerySignal } from './audit-query.interceptor';
 import { OrgKeyGuard } from './auth/org-key.guard';
 import { PerKeyRateLimit } from './per-key-rate-limit.decorator';
 import { Principal, RequireAdminKey } from './auth/principal';
-import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeDeviceDto, ValidateQueryDto } from './devices.schemas';
+import { AwaitAcks } from './await-acks';
+import { DeviceBatchDto, DeviceIdDto, DeviceIdQueryDto, RegisterDeviceDto, RevokeBatchDto, RevokeDeviceDto, ValidateQueryDto } from './devices.schemas';
 import { deviceView, legacyValidateEnvelope, positionText, registerEnvelope, usageFields } from './envelopes';
 import { sendListAnswer } from './streamed-answer';
 
@@ -48,6 +49,7 @@ export class DevicesController {
     private readonly ids: IdSource,
     private readonly clock: Clock,
     private readonly liveness: LivenessTracker,
+    private readonly awaitAcks: AwaitAcks,
   ) {}
 
   @Post('register')
@@ -100,10 +102,14 @@ export class DevicesController {
   @Post('revoke')
   @HttpCode(200)
   @RequireAdminKey()
-  @ApiOperation({ summary: 'Revoke a device; idempotent (result already_revoked); 404 device_not_found for an unknown one' })
+  @ApiOperation({
+    summary: 'Revoke a device; idempotent (result already_revoked); 404 device_not_found for an unknown one; with awaitAcks, answered once the runtime acknowledged (or the timeout passed)',
+  })
   @ApiOkResponse({ type: DeviceCommandResponseDto.Output })
-  async revoke(@Principal() principal: KeyPrincipal, @Body() body: RevokeDeviceDto) {
-    return this.single('devices/revoke', await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: [body.deviceId], reason: body.reason ?? '' } }));
+  async revoke(@Principal() principal: KeyPrincipal, @Body() body: RevokeDeviceDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: [body.deviceId], reason: body.reason ?? '' } });
+    const answer = this.single('devices/revoke', result);
+    return { ...answer, ...(await this.awaitAcks.propagation(principal.orgId, result, result.requestId, body.awaitAcks, reply.raw)) };
   }
 
   @Post('unrevoke')
@@ -127,10 +133,12 @@ export class DevicesController {
   @Post('revoke_batch')
   @HttpCode(200)
   @RequireAdminKey()
-  @ApiOperation({ summary: 'Revoke up to 1000 devices in one atomic append' })
+  @ApiOperation({ summary: 'Revoke up to 1000 devices in one atomic append; with awaitAcks, answered once the runtimes acknowledged (or the timeout passed)' })
   @ApiOkResponse({ type: DeviceBatchResponseDto.Output })
-  async revokeBatch(@Principal() principal: KeyPrincipal, @Body() body: DeviceBatchDto) {
-    return this.batch('devices/revoke_batch', await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: body.deviceIds, reason: body.reason ?? '' } }));
+  async revokeBatch(@Principal() principal: KeyPrincipal, @Body() body: RevokeBatchDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const result = await this.run(principal, { type: 'RevokeDevices', data: { deviceIds: body.deviceIds, reason: body.reason ?? '' } });
+    const answer = this.batch('devices/revoke_batch', result);
+    return { ...answer, ...(await this.awaitAcks.propagation(principal.orgId, result, result.requestId, body.awaitAcks, reply.raw)) };
   }
 
   @Post('unrevoke_batch')

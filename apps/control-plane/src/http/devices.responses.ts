@@ -1,4 +1,5 @@
 import { createZodDto } from 'nestjs-zod';
+import { awaitedPropagationShape } from './propagation.responses';
 import { z } from 'zod';
 import { decisionCodeSchema, labelsResponseSchema, nullableString, positionSchema, usageFieldsShape } from './common.responses';
 
@@ -39,6 +40,7 @@ export class DeviceCommandResponseDto extends createZodDto(
     request_id: z.string(),
     position: positionSchema,
     ...usageFieldsShape,
+    ...awaitedPropagationShape,
   }),
 ) {}
 
@@ -50,6 +52,7 @@ export class DeviceBatchResponseDto extends createZodDto(
     request_id: z.string(),
     position: positionSchema,
     ...usageFieldsShape,
+    ...awaitedPropagationShape,
   }),
 ) {}
 

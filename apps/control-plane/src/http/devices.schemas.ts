@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { deviceIdSchema, deviceIdsSchema, labelsSchema, positionTextSchema, reasonSchema } from './common.schemas';
+import { awaitAcksSchema, deviceIdSchema, deviceIdsSchema, labelsSchema, positionTextSchema, reasonSchema } from './common.schemas';
 
 export class RegisterDeviceDto extends createZodDto(
   z.strictObject({ deviceId: deviceIdSchema, labels: labelsSchema.optional() }),
@@ -22,9 +22,13 @@ export class ValidateQueryDto extends createZodDto(
 ) {}
 
 export class RevokeDeviceDto extends createZodDto(
-  z.strictObject({ deviceId: deviceIdSchema, reason: reasonSchema.optional() }),
+  z.strictObject({ deviceId: deviceIdSchema, reason: reasonSchema.optional(), awaitAcks: awaitAcksSchema.optional() }),
 ) {}
 
 export class DeviceBatchDto extends createZodDto(
   z.strictObject({ deviceIds: deviceIdsSchema, reason: reasonSchema.optional() }),
+) {}
+
+export class RevokeBatchDto extends createZodDto(
+  z.strictObject({ deviceIds: deviceIdsSchema, reason: reasonSchema.optional(), awaitAcks: awaitAcksSchema.optional() }),
 ) {}

@@ -1,9 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorBodyDto } from './common.responses';
 import { LiftLockResponseDto, LockListResponseDto, PlaceLockResponseDto } from './locks.responses';
 import { lockedDeviceCount, locksInForce, type LockSelector, type LockState, type OrgState } from '@warden/domain';
 import { Clock, IdSource, OrgCommandService, stampCommand } from '@warden/enforcement';
+import type { FastifyReply } from 'fastify';
+import { AwaitAcks } from './await-acks';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
 import { Principal } from './auth/principal';
@@ -25,18 +27,24 @@ export class LocksController {
     private readonly projection: PermissionProjection,
     private readonly ids: IdSource,
     private readonly clock: Clock,
+    private readonly awaitAcks: AwaitAcks,
   ) {}
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Place a lock on a device and/or labels (every label must match); answers its lockId and how many devices it denies now' })
+  @ApiOperation({
+    summary:
+      'Place a lock on a device and/or labels (every label must match); answers its lockId and how many devices it denies now; with awaitAcks, once the locked runtimes acknowledged (or the timeout passed)',
+  })
   @ApiOkResponse({ type: PlaceLockResponseDto.Output })
-  async place(@Principal() principal: KeyPrincipal, @Body() body: PlaceLockDto) {
+  async place(@Principal() principal: KeyPrincipal, @Body() body: PlaceLockDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const lockId = this.ids.uuid();
     const data = { lockId, selector: selectorOf(body.selector), reason: body.reason, expiresAt: body.expiresAt ?? null };
-    const result = await this.commands.execute(stampCommand({ type: 'PlaceLock', data }, principal, this.clock), { correlationId: this.ids.uuid() });
+    const correlationId = this.ids.uuid();
+    const result = await this.commands.execute(stampCommand({ type: 'PlaceLock', data }, principal, this.clock), { correlationId });
     const lock = result.state.locks.get(lockId)!;
-    return { status: 'ok', handler: 'locks', orgId: principal.orgId, ...lockView(result.state, lock), position: positionText(result.position) };
+    const answer = { status: 'ok', handler: 'locks', orgId: principal.orgId, ...lockView(result.state, lock), position: positionText(result.position) };
+    return { ...answer, ...(await this.awaitAcks.propagation(principal.orgId, result, correlationId, body.awaitAcks, reply.raw)) };
   }
 
   @Get()

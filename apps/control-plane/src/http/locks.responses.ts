@@ -1,4 +1,5 @@
 import { createZodDto } from 'nestjs-zod';
+import { awaitedPropagationShape } from './propagation.responses';
 import { z } from 'zod';
 import { labelsResponseSchema, nullableString, positionSchema } from './common.responses';
 
@@ -13,7 +14,7 @@ const lockViewShape = {
 };
 
 export class PlaceLockResponseDto extends createZodDto(
-  z.strictObject({ status: z.literal('ok'), handler: z.literal('locks'), orgId: z.string(), ...lockViewShape, position: positionSchema }),
+  z.strictObject({ status: z.literal('ok'), handler: z.literal('locks'), orgId: z.string(), ...lockViewShape, position: positionSchema, ...awaitedPropagationShape }),
 ) {}
 
 export class LockListResponseDto extends createZodDto(

@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { deviceIdSchema, labelsSchema, reasonSchema } from './common.schemas';
+import { awaitAcksSchema, deviceIdSchema, labelsSchema, reasonSchema } from './common.schemas';
 
 /**
  * Which devices a lock stops: a deviceId, labels (every one must match), or both. Both
@@ -26,6 +26,7 @@ export class PlaceLockDto extends createZodDto(
     selector: lockSelectorSchema,
     reason: reasonSchema.min(1, 'reason must not be empty').describe('why: shown in the lock list'),
     expiresAt: expiresAtSchema.nullish(),
+    awaitAcks: awaitAcksSchema.optional(),
   }),
 ) {}
 

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiDefaultResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { decideValidation, PLAN_LIMITS, type PlanTier } from '@warden/domain';
 import { Clock, IdSource, issueKey, OrgCommandService, stampCommand, type UnstampedCommand } from '@warden/enforcement';
+import type { FastifyReply } from 'fastify';
+import { AwaitAcks } from './await-acks';
 import { PermissionProjection, type KeyPrincipal } from '@warden/projection';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
@@ -21,6 +23,7 @@ export class OrgController {
     private readonly projection: PermissionProjection,
     private readonly ids: IdSource,
     private readonly clock: Clock,
+    private readonly awaitAcks: AwaitAcks,
   ) {}
 
   @Get()
@@ -80,11 +83,15 @@ export class OrgController {
   @Post('suspend')
   @HttpCode(200)
   @AdminKeyEndpoint()
-  @ApiOperation({ summary: 'Org-wide kill switch: every validation of the org is denied with ORG_SUSPENDED' })
+  @ApiOperation({
+    summary: 'Org-wide kill switch: every validation of the org is denied with ORG_SUSPENDED; with awaitAcks, answered once the live runtimes acknowledged (or the timeout passed)',
+  })
   @ApiOkResponse({ type: OrgChangeResponseDto.Output })
-  async suspend(@Principal() principal: KeyPrincipal, @Body() body: SuspendOrgDto) {
-    const result = await this.run(principal, { type: 'SuspendOrg', data: { reason: body.reason ?? '' } });
-    return { status: 'ok', handler: 'org/suspend', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
+  async suspend(@Principal() principal: KeyPrincipal, @Body() body: SuspendOrgDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const correlationId = this.ids.uuid();
+    const result = await this.run(principal, { type: 'SuspendOrg', data: { reason: body.reason ?? '' } }, correlationId);
+    const answer = { status: 'ok', handler: 'org/suspend', orgId: principal.orgId, position: positionText(result.position), ...usageFields(result.state) };
+    return { ...answer, ...(await this.awaitAcks.propagation(principal.orgId, result, correlationId, body.awaitAcks, reply.raw)) };
   }
 
   @Post('resume')
@@ -148,7 +155,7 @@ export class OrgController {
     return { status: 'ok', handler: 'org/keys/revoke', keyId: body.keyId };
   }
 
-  private run(principal: KeyPrincipal, command: UnstampedCommand) {
-    return this.commands.execute(stampCommand(command, principal, this.clock), { correlationId: this.ids.uuid() });
+  private run(principal: KeyPrincipal, command: UnstampedCommand, correlationId = this.ids.uuid()) {
+    return this.commands.execute(stampCommand(command, principal, this.clock), { correlationId });
   }
 }

@@ -1,4 +1,5 @@
 import { createZodDto } from 'nestjs-zod';
+import { awaitedPropagationShape } from './propagation.responses';
 import { z } from 'zod';
 import { nullableString, positionSchema, usageFieldsShape } from './common.responses';
 
@@ -16,6 +17,7 @@ export class OrgChangeResponseDto extends createZodDto(
     orgId: z.string(),
     position: positionSchema,
     ...usageFieldsShape,
+    ...awaitedPropagationShape,
   }),
 ) {}
 

@@ -1,7 +1,7 @@
 import { MAX_DEVICE_LIMIT, PLAN_TIERS } from '@warden/domain';
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { reasonSchema } from './common.schemas';
+import { awaitAcksSchema, reasonSchema } from './common.schemas';
 
 const standardTier = z.enum(['free', 'pro', 'scale', 'max']);
 
@@ -9,7 +9,7 @@ export class CreateOrgDto extends createZodDto(
   z.strictObject({ name: z.string().trim().max(200).optional(), planTier: standardTier.optional() }),
 ) {}
 
-export class SuspendOrgDto extends createZodDto(z.strictObject({ reason: reasonSchema.optional() })) {}
+export class SuspendOrgDto extends createZodDto(z.strictObject({ reason: reasonSchema.optional(), awaitAcks: awaitAcksSchema.optional() })) {}
 
 
 export class SetLimitsDto extends createZodDto(

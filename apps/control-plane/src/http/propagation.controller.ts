@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiDefaultResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AckService, Clock, PropagationTracker } from '@warden/enforcement';
+import { WardenError } from '@warden/domain';
 import { EventLedger } from '@warden/ledger';
+import { PromMetrics } from '../observability/prom-metrics';
 import type { KeyPrincipal } from '@warden/projection';
 import { OrgKeyGuard } from './auth/org-key.guard';
 import { Principal, RequireAdminKey } from './auth/principal';
@@ -21,6 +23,7 @@ export class PropagationController {
     private readonly tracker: PropagationTracker,
     private readonly ledger: EventLedger,
     private readonly clock: Clock,
+    private readonly metrics: PromMetrics,
   ) {}
 
   @Post('devices/ack')
@@ -28,8 +31,14 @@ export class PropagationController {
   @ApiOperation({ summary: 'Acknowledge a permission change the runtime applied; answered once durable, stored once per device and position' })
   @ApiOkResponse({ type: AckResponseDto.Output })
   async ack(@Principal() principal: KeyPrincipal, @Body() body: AckDto) {
-    const result = await this.acks.ack(principal.orgId, principal.keyId, body);
-    return { status: 'ok', ...result };
+    try {
+      const result = await this.acks.ack(principal.orgId, principal.keyId, body);
+      this.metrics.ackTaken('http');
+      return { status: 'ok', ...result };
+    } catch (error) {
+      this.metrics.ackRefused('http', error instanceof WardenError ? error.code : 'internal_error');
+      throw error;
+    }
   }
 
   @Get('propagation')

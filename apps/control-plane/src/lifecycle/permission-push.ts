@@ -52,7 +52,7 @@ export class PermissionPush {
     this.sseRelay = new PermissionRelay({
       ledger: this.ledger,
       broadcaster: this.propagation ? new ObservedBroadcaster(this.hub, this.propagation) : this.hub,
-      checkpoints: new InMemoryRelayCheckpointStore(head),
+      checkpoints: this.propagation ? new ObservedCheckpoints(head, this.propagation) : new InMemoryRelayCheckpointStore(head),
       onError: (error) => this.logger.error({ err: error }, 'SSE relay error'),
       seed: () => this.projectionSeed(),
     });
@@ -168,5 +168,24 @@ class ObservedBroadcaster extends PermissionBroadcaster {
   /** The hub is closed by its owner (PermissionPush.stop). */
   close(): Promise<void> {
     return Promise.resolve();
+  }
+}
+
+/**
+ * The SSE relay's checkpoint, in memory, also telling the propagation tracker how far the relay
+ * has handled the ledger: a held kill-command answer learns that its event changed nobody's
+ * permission (nothing was pushed for it) instead of waiting for its timeout.
+ */
+class ObservedCheckpoints extends InMemoryRelayCheckpointStore {
+  constructor(
+    head: bigint | undefined,
+    private readonly tracker: PropagationTracker,
+  ) {
+    super(head);
+  }
+
+  override async save(position: bigint): Promise<void> {
+    await super.save(position);
+    this.tracker.reached(position);
   }
 }

@@ -1,22 +1,15 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { RPC_HEARTBEAT_SUBJECT, RPC_REGISTER_SUBJECT, RPC_VALIDATE_SUBJECT } from '@warden/broadcast';
-import { WardenError } from '@warden/domain';
 import { HeartbeatService, IdSource, RegistrationService } from '@warden/enforcement';
 import { PermissionProjection } from '@warden/projection';
 import { authenticateOrgKey, presentedKeyHash, principalOfKeyHash } from '../auth/org-key.authenticator';
 import { DeviceIdDto, RegisterDeviceDto } from '../http/devices.schemas';
 import { heartbeatEnvelope, registerEnvelope } from '../http/envelopes';
-import { RequestValidationError, toHttpError } from '../http/error-body';
+import { RequestValidationError } from '../http/error-body';
 import { RegisterAllowance } from '../http/register-allowance';
 import { ValidateRequestHandler } from '../http/validate-request.handler';
-import { INVALID_JSON } from './raw-json.serdes';
-
-/** A NATS request: the key travels in the payload (NATS has no header to keep it out of logs); the rest is the HTTP body. */
-interface RpcRequest {
-  readonly key: unknown;
-  readonly body: unknown;
-}
+import { answerRpc, type RpcRequest } from './rpc-answer';
 
 /**
  * Validate, heartbeat and register over NATS request/reply, on the same path as HTTP: validate is the
@@ -74,20 +67,7 @@ export class NatsRpcController {
     });
   }
 
-  private async answer(payload: unknown, handle: (request: RpcRequest) => Promise<unknown>): Promise<unknown> {
-    try {
-      if (payload === INVALID_JSON) throw new WardenError('invalid', 'invalid_json', 'the request is not valid JSON');
-      return await handle(splitKey(payload));
-    } catch (error) {
-      const { httpStatus, body } = toHttpError(error);
-      return { ...body, httpStatus };
-    }
+  private answer(payload: unknown, handle: (request: RpcRequest) => Promise<unknown>): Promise<unknown> {
+    return answerRpc(payload, handle);
   }
-}
-
-/** Takes the `key` field out of a JSON object payload; anything else has no key (401 `missing_key`). */
-function splitKey(payload: unknown): RpcRequest {
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { key: undefined, body: payload };
-  const { key, ...body } = payload as Record<string, unknown>;
-  return { key, body };
 }

@@ -11,6 +11,17 @@ export interface BoundedResources {
   readonly watches: { openByOrg(): ReadonlyMap<string, number> };
 }
 
+/** What the propagation gauges read when scraped. */
+export interface PropagationSource {
+  /** orgId → devices lagging now, counting changes of the last `horizonMs` (PropagationTracker.laggingByOrg). */
+  laggingByOrg(horizonMs: number): ReadonlyMap<string, number>;
+  /** Kill-command answers held for acks now (PropagationWaits). */
+  readonly waits: { readonly count: number };
+}
+
+/** A lagging device counts for this long after its change's commit (then it is history, not an alarm). */
+export const LAGGING_HORIZON_MS = 3_600_000;
+
 /** Prometheus metrics of one control-plane process, on its own registry. */
 export class PromMetrics extends EnforcementMetrics {
   readonly registry = new Registry();
@@ -36,6 +47,24 @@ export class PromMetrics extends EnforcementMetrics {
   private readonly pushed = new Counter({
     name: 'warden_push_messages_total',
     help: 'Permission messages published to NATS JetStream',
+    registers: [this.registry],
+  });
+  private readonly ackLatency = new Histogram({
+    name: 'warden_ack_latency_seconds',
+    help: 'From the commit of a permission change to the recording of a target runtime\'s ack of it',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  private readonly acksTaken = new Counter({
+    name: 'warden_acks_total',
+    help: 'Acks answered ok (recorded, or a duplicate), by the protocol that carried them (http, nats)',
+    labelNames: ['via'],
+    registers: [this.registry],
+  });
+  private readonly acksRefused = new Counter({
+    name: 'warden_acks_refused_total',
+    help: 'Acks refused, by the protocol that carried them (http, nats) and error code',
+    labelNames: ['via', 'code'],
     registers: [this.registry],
   });
   /** One pre-bound counter per code: the hot path does no label lookup. */
@@ -79,6 +108,43 @@ export class PromMetrics extends EnforcementMetrics {
         this.set(projection.orgCount);
       },
     });
+  }
+
+  /** Registers the propagation gauges (the tracker is made after the metrics). */
+  watchPropagation(source: PropagationSource): void {
+    new Gauge({
+      name: 'warden_propagation_lagging',
+      help: 'Devices past WARDEN_ACK_DEADLINE_MS without acknowledging a change that targeted them (changes of the last hour known to this node), by org',
+      labelNames: ['org'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [org, lagging] of source.laggingByOrg(LAGGING_HORIZON_MS)) this.labels(org).set(lagging);
+      },
+    });
+    new Gauge({
+      name: 'warden_ack_waits',
+      help: 'Kill-command answers held until their change is acknowledged (awaitAcks; bounded by WARDEN_ACK_MAX_WAITS)',
+      registers: [this.registry],
+      collect() {
+        this.set(source.waits.count);
+      },
+    });
+  }
+
+  /** An ack of a target was recorded, `latencyMs` after its change was committed. */
+  ackRecorded(latencyMs: number): void {
+    this.ackLatency.observe(latencyMs / 1000);
+  }
+
+  /** An ack arrived over `via` and was answered ok. */
+  ackTaken(via: 'http' | 'nats'): void {
+    this.acksTaken.labels(via).inc();
+  }
+
+  /** An ack was refused with `code` (never labelled with anything the sender chose but the code). */
+  ackRefused(via: 'http' | 'nats', code: string): void {
+    this.acksRefused.labels(via, code).inc();
   }
 
   decisionMade(code: DecisionCode): void {

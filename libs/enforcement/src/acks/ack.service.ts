@@ -61,7 +61,7 @@ export class AckService {
     change.writing.set(input.deviceId, write);
     try {
       await write;
-      change.acks.set(input.deviceId, Date.parse(recordedAt));
+      this.tracker.recordAck(change, input.deviceId, Date.parse(recordedAt));
     } finally {
       change.writing.delete(input.deviceId);
     }

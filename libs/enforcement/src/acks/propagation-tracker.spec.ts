@@ -77,4 +77,49 @@ describe('PropagationTracker', () => {
       expect(t.report(change, AT_MS + 6000)).toMatchObject({ acked: 3, pending: [], lagging: [], complete: true, ackLatencyMs: { p50: 20, p90: 30, p99: 30, max: 30 } });
     });
   });
+
+  describe('lagging by org', () => {
+    it('counts distinct unacked targets past the deadline and within the horizon, per org', () => {
+      const t = tracker(['d1', 'd2', 'd3']);
+      t.observe([message(5, 'd1'), message(5, 'd2')]);
+      t.observe([message(6, 'd1')]);
+      t.observe([message(7, 'd3', 'o2')]);
+      t.recordAck(t.change('o1', '5'), 'd2', AT_MS + 10);
+      expect(t.laggingByOrg(AT_MS + 4999, 60_000).size).toBe(0);
+      expect(Object.fromEntries(t.laggingByOrg(AT_MS + 5000, 60_000))).toEqual({ o1: 1, o2: 1 });
+      expect(t.laggingByOrg(AT_MS + 60_001, 60_000).size).toBe(0);
+    });
+  });
+
+  describe('listeners', () => {
+    it("are told of the org's changes observed and acked, and of the relay's progress, until they unsubscribe", () => {
+      const t = tracker(['d1']);
+      const heard: string[] = [];
+      const stop = t.listen('o1', () => heard.push('o1'));
+      t.listen('o2', () => heard.push('o2'));
+      const stopProgress = t.onProgress(() => heard.push('progress'));
+      t.observe([message(5, 'd1')]);
+      t.recordAck(t.change('o1', '5'), 'd1', AT_MS + 3);
+      t.recordAck(t.change('o1', '5'), 'd1', AT_MS + 4);
+      stop();
+      t.observe([message(6, 'd1')]);
+      t.reached(9n);
+      t.reached(8n);
+      stopProgress();
+      t.reached(10n);
+      expect(heard).toEqual(['o1', 'o1', 'progress']);
+      expect(t.change('o1', '5').acks.get('d1')).toBe(AT_MS + 3);
+      expect(t.hasHandled(10n)).toBe(true);
+      expect(t.hasHandled(11n)).toBe(false);
+    });
+
+    it('reports the latency of each acked target once', () => {
+      const latencies: number[] = [];
+      const t = new PropagationTracker(() => true, { maxChanges: 10, ackDeadlineMs: 5000, liveWindowMs: 1000 }, () => AT_MS, (_org, ms) => latencies.push(ms));
+      t.observe([message(5, 'd1')]);
+      t.recordAck(t.change('o1', '5'), 'd1', AT_MS + 42);
+      t.recordAck(t.change('o1', '5'), 'd1', AT_MS + 50);
+      expect(latencies).toEqual([42]);
+    });
+  });
 });

@@ -67,17 +67,32 @@ export class PropagationTracker {
   private knownAfter: bigint | undefined;
   /** The newest position the relay processed: later ones are not known yet. */
   private newest: bigint | undefined;
+  /** The relay has handled every event up to here (pushed, or nothing to push). */
+  private handled: bigint | undefined;
+  /** orgId → who waits for news of the org's changes (observed, acked). */
+  private readonly listeners = new Map<string, Set<() => void>>();
+  /** Who waits for the relay to move on. */
+  private readonly progress = new Set<() => void>();
 
   /** orgId → deviceId → last validation or heartbeat on this node (ms). */
   private readonly recent = new Map<string, Map<string, number>>();
   private recentSize = 0;
 
-  /** `isLive`: other signs of life (an open watch, an unexpired lease) at the moment a change is processed. */
+  /**
+   * `isLive`: other signs of life (an open watch, an unexpired lease) at the moment a change is
+   * processed. `onAck`: told of each ack made durable, with its latency from the commit (metrics).
+   */
   constructor(
     private readonly isLive: (orgId: string, deviceId: string, nowMs: number) => boolean,
     private readonly options: PropagationTrackerOptions,
     private readonly now: () => number = Date.now,
+    private readonly onAck?: (orgId: string, latencyMs: number) => void,
   ) {}
+
+  /** The deadline past which a pending target is lagging. */
+  get ackDeadlineMs(): number {
+    return this.options.ackDeadlineMs;
+  }
 
   /** A validation or heartbeat of the device, recorded on this node at `atMs`. */
   seen(orgId: string, deviceId: string, atMs: number): void {
@@ -99,14 +114,62 @@ export class PropagationTracker {
   /** Takes the messages the relay is about to deliver; idempotent (a retried publish adds nothing). */
   observe(messages: readonly ObservedChange[]): void {
     const nowMs = this.now();
-    for (const message of messages) {
-      const change = this.changeFor(message);
-      const position = BigInt(message.position);
-      if (this.newest === undefined || position > this.newest) this.newest = position;
-      if (message.deviceId === null || change.changed.has(message.deviceId)) continue;
-      change.changed.add(message.deviceId);
-      if (this.live(message.orgId, message.deviceId, nowMs)) change.targets.add(message.deviceId);
+    for (const message of messages) this.take(message, nowMs);
+    if (this.listeners.size > 0) for (const orgId of new Set(messages.map((message) => message.orgId))) this.notify(orgId);
+  }
+
+  /** The relay has handled every event up to `position` (its checkpoint): a change it did not push there never will be. */
+  reached(position: bigint): void {
+    if (this.handled !== undefined && position <= this.handled) return;
+    this.handled = position;
+    for (const listener of [...this.progress]) listener();
+  }
+
+  /** Whether the relay has handled the event at `position` (so its change, if any, is known). */
+  hasHandled(position: bigint): boolean {
+    return this.handled !== undefined && position <= this.handled;
+  }
+
+  /** Calls `listener` on news of the org's changes (one observed, one acked); returns the unsubscribe. */
+  listen(orgId: string, listener: () => void): () => void {
+    let set = this.listeners.get(orgId);
+    if (!set) {
+      set = new Set();
+      this.listeners.set(orgId, set);
     }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(orgId) === set) this.listeners.delete(orgId);
+    };
+  }
+
+  /** Calls `listener` each time the relay has handled more of the ledger; returns the unsubscribe. */
+  onProgress(listener: () => void): () => void {
+    this.progress.add(listener);
+    return () => this.progress.delete(listener);
+  }
+
+  /** Records that `deviceId`'s ack of `change` is durable at `atMs`, and tells who listens. */
+  recordAck(change: TrackedChange, deviceId: string, atMs: number): void {
+    if (change.acks.has(deviceId)) return;
+    change.acks.set(deviceId, atMs);
+    if (change.targets.has(deviceId)) this.onAck?.(change.orgId, Math.max(0, atMs - Date.parse(change.committedAt)));
+    this.notify(change.orgId);
+  }
+
+  private take(message: ObservedChange, nowMs: number): void {
+    const change = this.changeFor(message);
+    const position = BigInt(message.position);
+    if (this.newest === undefined || position > this.newest) this.newest = position;
+    if (message.deviceId === null || change.changed.has(message.deviceId)) return;
+    change.changed.add(message.deviceId);
+    if (this.live(message.orgId, message.deviceId, nowMs)) change.targets.add(message.deviceId);
+  }
+
+  private notify(orgId: string): void {
+    const set = this.listeners.get(orgId);
+    if (set) for (const listener of [...set]) listener();
   }
 
   /**
@@ -128,37 +191,74 @@ export class PropagationTracker {
 
   /** The change of the org at `position`; throws change_not_known. */
   change(orgId: string, position: string): TrackedChange {
-    const change = this.orgs.get(orgId)?.get(position);
+    const change = this.find(orgId, position);
     if (!change) throw PropagationErrors.changeNotKnown(position);
     return change;
   }
 
-  /** The report of a change at `nowMs`. */
-  report(change: TrackedChange, nowMs: number): PropagationReport {
-    const committedMs = Date.parse(change.committedAt);
+  /** The change of the org at `position`, if this node knows it. */
+  find(orgId: string, position: string): TrackedChange | undefined {
+    return this.orgs.get(orgId)?.get(position);
+  }
+
+  /**
+   * The report at `nowMs` of a change, or of the changes of one command (a batch revoke commits
+   * one event per device): their targets together, named by the last one's position and time.
+   */
+  report(changes: TrackedChange | readonly TrackedChange[], nowMs: number): PropagationReport {
+    const list = Array.isArray(changes) ? changes : [changes as TrackedChange];
+    const last = list.at(-1)!;
     const pending: string[] = [];
+    const lagging: string[] = [];
     const latencies: number[] = [];
-    let acked = 0;
-    for (const deviceId of change.targets) {
-      const at = change.acks.get(deviceId);
-      if (at === undefined) pending.push(deviceId);
-      else {
-        acked++;
-        latencies.push(Math.max(0, at - committedMs));
+    let targets = 0;
+    for (const change of list) {
+      const committedMs = Date.parse(change.committedAt);
+      const late = nowMs - committedMs >= this.options.ackDeadlineMs;
+      targets += change.targets.size;
+      for (const deviceId of change.targets) {
+        const at = change.acks.get(deviceId);
+        if (at !== undefined) latencies.push(Math.max(0, at - committedMs));
+        else {
+          pending.push(deviceId);
+          if (late) lagging.push(deviceId);
+        }
       }
     }
     latencies.sort((a, b) => a - b);
-    const lagging = nowMs - committedMs >= this.options.ackDeadlineMs ? [...pending] : [];
     return {
-      position: change.position,
-      committedAt: change.committedAt,
-      targets: change.targets.size,
-      acked,
+      position: last.position,
+      committedAt: last.committedAt,
+      targets,
+      acked: latencies.length,
       pending,
       lagging,
       complete: pending.length === 0,
       ackLatencyMs: { p50: quantile(latencies, 0.5), p90: quantile(latencies, 0.9), p99: quantile(latencies, 0.99), max: latencies.at(-1) ?? null },
     };
+  }
+
+  /**
+   * orgId → how many distinct devices are lagging at `nowMs`: a target with no ack of a change
+   * committed at least the ack deadline ago and at most `horizonMs` ago (so a runtime that died
+   * stops counting after the horizon). Scans the kept changes from the newest, stopping at the
+   * horizon: its cost is that of the recent changes' targets.
+   */
+  laggingByOrg(nowMs: number, horizonMs: number): Map<string, number> {
+    const devices = new Map<string, Set<string>>();
+    for (let i = this.order.length - 1; i >= this.head; i--) {
+      const change = this.order[i]!;
+      const age = nowMs - Date.parse(change.committedAt);
+      if (age > horizonMs) break;
+      if (age < this.options.ackDeadlineMs) continue;
+      for (const deviceId of change.targets) {
+        if (change.acks.has(deviceId)) continue;
+        let set = devices.get(change.orgId);
+        if (!set) devices.set(change.orgId, (set = new Set()));
+        set.add(deviceId);
+      }
+    }
+    return new Map([...devices].map(([orgId, set]) => [orgId, set.size]));
   }
 
   private live(orgId: string, deviceId: string, nowMs: number): boolean {
