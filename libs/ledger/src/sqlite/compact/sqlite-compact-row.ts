@@ -1,0 +1,194 @@
+import { LedgerIntegrityError } from '@warden/domain';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../../event-ledger.port';
+import type { LinkedMetadata } from '../../hash-chain';
+import { streamCategory } from '../../stream-names';
+import { decodeEventId, encodeEventId } from './sqlite-event-id';
+import type { SqliteNameTable } from './sqlite-name-table';
+
+/** The type whose records get their own columns instead of JSON text. */
+const DECISION_TYPE = 'PermissionDecided';
+const DECISION_KEYS = ['decisionId', 'orgId', 'deviceId', 'action', 'allowed', 'code', 'orgRevision', 'decidedAt'] as const;
+
+/** A row of the compact `events` table as read (integers as bigint). */
+export interface CompactRow {
+  position: bigint;
+  stream: bigint;
+  revision: bigint;
+  eventId: string | Buffer;
+  type: bigint;
+  hash: Buffer;
+  data: string | null;
+  metadata: string | null;
+  decisionId: string | null;
+  org: bigint | null;
+  device: bigint | null;
+  action: bigint | null;
+  allowed: bigint | null;
+  code: bigint | null;
+  orgRevision: bigint | null;
+  decidedAt: bigint | null;
+  actor: bigint | null;
+  correlationId: string | null;
+}
+
+/** Columns of the compact table in the order of `CompactRow` (for SELECT). */
+export const COMPACT_COLUMNS =
+  'position, stream, revision, event_id AS eventId, type, hash, data, metadata, decision_id AS decisionId, org, device, ' +
+  'action, allowed, code, org_revision AS orgRevision, decided_at AS decidedAt, actor, correlation_id AS correlationId';
+
+/** Parameters of the compact INSERT, in its column order (see sqlite-compact-statements). */
+export type CompactInsert = [
+  stream: bigint,
+  revision: bigint,
+  eventId: string | Buffer,
+  type: bigint,
+  category: bigint,
+  hash: Buffer,
+  data: string | null,
+  metadata: string | null,
+  decisionId: string | null,
+  org: bigint | null,
+  device: bigint | null,
+  action: bigint | null,
+  allowed: number | null,
+  code: bigint | null,
+  orgRevision: number | null,
+  decidedAt: number | null,
+  actor: bigint | null,
+  correlationId: string | null,
+];
+
+/**
+ * The INSERT parameters of one sealed event. A decision record whose every field has a
+ * lossless column form (see decisionColumns) is stored in those columns, with strings
+ * interned; any other event as JSON text (its metadata without the chain link, which the
+ * `hash` column and the previous row give back).
+ */
+export function encodeEvent(
+  names: SqliteNameTable,
+  stream: bigint,
+  category: bigint,
+  revision: bigint,
+  event: NewEvent,
+  sealed: { metadata: LinkedMetadata; dataJson: string },
+): CompactInsert {
+  const eventId = encodeEventId(event.eventId);
+  const type = names.intern(event.type);
+  const hash = Buffer.from(sealed.metadata.hash, 'hex');
+  const decision = event.type === DECISION_TYPE ? decisionColumns(event) : undefined;
+  if (decision === undefined) {
+    const { prevHash: _prev, hash: _hash, ...unlinked } = sealed.metadata;
+    const metadata = JSON.stringify(unlinked);
+    return [stream, revision, eventId, type, category, hash, sealed.dataJson, metadata, null, null, null, null, null, null, null, null, null, null];
+  }
+  const { data, metadata } = decision;
+  return [
+    stream,
+    revision,
+    eventId,
+    type,
+    category,
+    hash,
+    null,
+    null,
+    data.decisionId === event.eventId ? null : data.decisionId,
+    names.intern(data.orgId),
+    names.intern(data.deviceId),
+    names.intern(data.action),
+    data.allowed ? 1 : 0,
+    names.intern(data.code),
+    data.orgRevision,
+    decision.decidedAtMs,
+    names.intern(metadata.actor),
+    metadata.correlationId === event.eventId ? null : metadata.correlationId,
+  ];
+}
+
+interface DecisionFields {
+  decisionId: string;
+  orgId: string;
+  deviceId: string;
+  action: string;
+  allowed: boolean;
+  code: string;
+  orgRevision: number;
+  decidedAt: string;
+}
+
+/**
+ * The decision's fields when the columns reproduce its canonical JSON exactly (so its hash
+ * still verifies): exactly the eight fields, each of its type, `decidedAt` an ISO time that
+ * round-trips through milliseconds, and metadata with only `actor` and `correlationId`.
+ */
+function decisionColumns(event: NewEvent): { data: DecisionFields; metadata: { actor: string; correlationId: string }; decidedAtMs: number } | undefined {
+  const data = event.data as Record<string, unknown> | null;
+  if (data === null || typeof data !== 'object' || Array.isArray(data) || Object.keys(data).length !== DECISION_KEYS.length) return undefined;
+  for (const key of DECISION_KEYS) if (!(key in data)) return undefined;
+  const fields = data as unknown as DecisionFields;
+  if (
+    typeof fields.decisionId !== 'string' ||
+    typeof fields.orgId !== 'string' ||
+    typeof fields.deviceId !== 'string' ||
+    typeof fields.action !== 'string' ||
+    typeof fields.allowed !== 'boolean' ||
+    typeof fields.code !== 'string' ||
+    !Number.isSafeInteger(fields.orgRevision) ||
+    Object.is(fields.orgRevision, -0) ||
+    typeof fields.decidedAt !== 'string'
+  ) {
+    return undefined;
+  }
+  const decidedAtMs = Date.parse(fields.decidedAt);
+  if (!Number.isFinite(decidedAtMs) || new Date(decidedAtMs).toISOString() !== fields.decidedAt) return undefined;
+  const metadata = event.metadata as EventMetadata & Record<string, unknown>;
+  for (const key of Object.keys(metadata)) if (key !== 'actor' && key !== 'correlationId') return undefined;
+  if (typeof metadata.actor !== 'string' || typeof metadata.correlationId !== 'string') return undefined;
+  return { data: fields, metadata, decidedAtMs };
+}
+
+/** The event a compact row stands for, linked to `prevHash` (the hash of the row before it in its stream). */
+export function decodeRow(names: SqliteNameTable, row: CompactRow, prevHash: string): RecordedEvent {
+  const where = { streamId: '', revision: row.revision, position: row.position };
+  const streamId = names.valueOf(row.stream, where);
+  where.streamId = streamId;
+  const eventId = decodeEventId(row.eventId);
+  const hash = Buffer.isBuffer(row.hash) ? row.hash.toString('hex') : undefined;
+  if (hash === undefined) throw integrityError(where, 'stored event has no hash-chain link');
+  const type = names.valueOf(row.type, where);
+  if (row.data !== null) {
+    let data: unknown;
+    let metadata: unknown;
+    try {
+      data = JSON.parse(row.data);
+      metadata = JSON.parse(row.metadata ?? '');
+    } catch {
+      throw integrityError(where, 'stored event is not valid JSON');
+    }
+    if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw integrityError(where, 'stored metadata is not an object');
+    return { streamId, revision: row.revision, position: row.position, eventId, type, data, metadata: { ...(metadata as EventMetadata), prevHash, hash } };
+  }
+  if (row.org === null || row.device === null || row.action === null || row.code === null || row.actor === null || row.orgRevision === null || row.decidedAt === null) {
+    throw integrityError(where, 'stored decision record is incomplete');
+  }
+  const data = {
+    decisionId: row.decisionId ?? eventId,
+    orgId: names.valueOf(row.org, where),
+    deviceId: names.valueOf(row.device, where),
+    action: names.valueOf(row.action, where),
+    allowed: row.allowed === 1n,
+    code: names.valueOf(row.code, where),
+    orgRevision: Number(row.orgRevision),
+    decidedAt: new Date(Number(row.decidedAt)).toISOString(),
+  };
+  const metadata = { actor: names.valueOf(row.actor, where), correlationId: row.correlationId ?? eventId, prevHash, hash };
+  return { streamId, revision: row.revision, position: row.position, eventId, type, data, metadata };
+}
+
+/** The category of a stream id, as interned for the (category, position) index. */
+export function categoryOf(streamId: string): string {
+  return streamCategory(streamId);
+}
+
+function integrityError(where: { streamId: string; revision: bigint; position: bigint }, what: string): LedgerIntegrityError {
+  return new LedgerIntegrityError(`${where.streamId}@${where.revision}: ${what}`, where.streamId, where.revision, where.position);
+}
