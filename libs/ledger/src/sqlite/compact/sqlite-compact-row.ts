@@ -1,7 +1,6 @@
 import { LedgerIntegrityError } from '@warden/domain';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../../event-ledger.port';
 import type { LinkedMetadata } from '../../hash-chain';
-import { streamCategory } from '../../stream-names';
 import { decodeEventId, encodeEventId } from './sqlite-event-id';
 import type { SqliteNameTable } from './sqlite-name-table';
 
@@ -178,15 +177,16 @@ export function decodeRow(names: SqliteNameTable, row: CompactRow, prevHash: str
     allowed: row.allowed === 1n,
     code: names.valueOf(row.code, where),
     orgRevision: Number(row.orgRevision),
-    decidedAt: new Date(Number(row.decidedAt)).toISOString(),
+    decidedAt: isoTime(row.decidedAt, where),
   };
   const metadata = { actor: names.valueOf(row.actor, where), correlationId: row.correlationId ?? eventId, prevHash, hash };
   return { streamId, revision: row.revision, position: row.position, eventId, type, data, metadata };
 }
 
-/** The category of a stream id, as interned for the (category, position) index. */
-export function categoryOf(streamId: string): string {
-  return streamCategory(streamId);
+function isoTime(ms: bigint, where: { streamId: string; revision: bigint; position: bigint }): string {
+  const time = new Date(Number(ms));
+  if (Number.isNaN(time.getTime())) throw integrityError(where, 'stored decision time is out of range');
+  return time.toISOString();
 }
 
 function integrityError(where: { streamId: string; revision: bigint; position: bigint }, what: string): LedgerIntegrityError {
