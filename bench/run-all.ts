@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { machineDescription } from './support/bench-environment';
 import { RESULTS_DIR } from './support/results';
 
-const BENCHMARKS = ['validate', 'revoke', 'replicas', 'audit', 'startup', 'leases'] as const;
-const SCRIPT = { validate: 'validate', revoke: 'revoke', replicas: 'replica-lag', audit: 'audit', startup: 'startup', leases: 'lease-expiry' } as const;
+const BENCHMARKS = ['validate', 'revoke', 'replicas', 'audit', 'startup', 'leases', 'ledger-size'] as const;
+const SCRIPT = { validate: 'validate', revoke: 'revoke', replicas: 'replica-lag', audit: 'audit', startup: 'startup', leases: 'lease-expiry', 'ledger-size': 'ledger-size' } as const;
 
 const startedAt = new Date().toISOString();
 const results: Record<string, unknown> = {};
