@@ -68,8 +68,9 @@ export class SqliteCompactFormat implements SqliteFormat {
   }
 
   readStream(streamId: string, fromRevision: bigint, limit: number): { events: RecordedEvent[]; prevHash: string } {
-    const stream = this.names.find(streamId);
-    if (stream === undefined) return { events: [], prevHash: GENESIS_HASH };
+    const id = this.names.find(streamId);
+    if (id === undefined) return { events: [], prevHash: GENESIS_HASH };
+    const stream = Number(id);
     const rows = this.st.readStream.all(stream, fromRevision, limit) as CompactRow[];
     const start = fromRevision > 0n ? this.hashBefore(stream, fromRevision) : GENESIS_HASH;
     let prevHash = start;
@@ -87,14 +88,14 @@ export class SqliteCompactFormat implements SqliteFormat {
     else if (prefixes.length === 1) rows = this.readPrefix(prefixes[0], after, limit);
     else {
       rows = prefixes.flatMap((prefix) => this.readPrefix(prefix, after, limit));
-      rows.sort((a, b) => (a.position < b.position ? -1 : 1));
+      rows.sort((a, b) => (BigInt(a.positionText) < BigInt(b.positionText) ? -1 : 1));
       rows = rows.slice(0, limit);
     }
     // Each row links to the one before it in its stream: in this page when it is there (one
     // lookup per stream and page otherwise).
-    const heads = new Map<bigint, string>();
+    const heads = new Map<number, string>();
     return rows.map((row) => {
-      const prevHash = heads.get(row.stream) ?? (row.revision === 0n ? GENESIS_HASH : this.hashBefore(row.stream, row.revision));
+      const prevHash = heads.get(row.stream) ?? (row.revisionText === '0' ? GENESIS_HASH : this.hashBefore(row.stream, row.revisionText));
       const event = decodeRow(this.names, row, prevHash);
       heads.set(row.stream, event.metadata.hash);
       return event;
@@ -110,12 +111,12 @@ export class SqliteCompactFormat implements SqliteFormat {
     if (!category.endsWith('-')) return this.st.readPrefixScan.all({ prefix, after, limit }) as CompactRow[];
     if (prefix !== category) return this.st.readStreamRange.all({ prefix, after, limit }) as CompactRow[];
     const id = this.names.find(category);
-    return id === undefined ? [] : (this.st.readCategory.all({ category: id, after, limit }) as CompactRow[]);
+    return id === undefined ? [] : (this.st.readCategory.all({ category: Number(id), after, limit }) as CompactRow[]);
   }
 
   /** The hash of the nearest event before `revision` (GENESIS_HASH when none is left: the chain then breaks there). */
-  private hashBefore(stream: bigint, revision: bigint): string {
-    const hash = this.st.hashBefore.get(stream, revision) as unknown;
-    return Buffer.isBuffer(hash) ? hash.toString('hex') : GENESIS_HASH;
+  private hashBefore(stream: number, revision: bigint | string): string {
+    const hash = this.st.hashBefore.get(stream, BigInt(revision)) as string | null | undefined;
+    return typeof hash === 'string' ? hash : GENESIS_HASH;
   }
 }

@@ -1,39 +1,52 @@
 import { LedgerIntegrityError } from '@warden/domain';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../../event-ledger.port';
 import type { LinkedMetadata } from '../../hash-chain';
-import { decodeEventId, encodeEventId } from './sqlite-event-id';
+import { encodeEventId } from './sqlite-event-id';
 import type { SqliteNameTable } from './sqlite-name-table';
 
 /** The type whose records get their own columns instead of JSON text. */
 const DECISION_TYPE = 'PermissionDecided';
 const DECISION_KEYS = ['decisionId', 'orgId', 'deviceId', 'action', 'allowed', 'code', 'orgRevision', 'decidedAt'] as const;
 
-/** A row of the compact `events` table as read (integers as bigint). */
+/**
+ * A row of the compact `events` table as read. Reading is most of what audit costs, so the
+ * row is shaped for cheap decoding: small integers as plain numbers (no BigInt per column),
+ * position and revision as decimal text (exact beyond 2^53, one BigInt each), the hash and a
+ * UUID event id already as lowercase hex text from SQLite (no Buffer per row).
+ */
 export interface CompactRow {
-  position: bigint;
-  stream: bigint;
-  revision: bigint;
-  eventId: string | Buffer;
-  type: bigint;
-  hash: Buffer;
+  positionText: string;
+  stream: number;
+  revisionText: string;
+  eventId: string;
+  type: number;
+  hash: string | null;
   data: string | null;
   metadata: string | null;
   decisionId: string | null;
-  org: bigint | null;
-  device: bigint | null;
-  action: bigint | null;
-  allowed: bigint | null;
-  code: bigint | null;
-  orgRevision: bigint | null;
-  decidedAt: bigint | null;
-  actor: bigint | null;
+  org: number | null;
+  device: number | null;
+  action: number | null;
+  allowed: number | null;
+  code: number | null;
+  orgRevision: number | null;
+  decidedAt: number | null;
+  actor: number | null;
   correlationId: string | null;
 }
 
-/** Columns of the compact table in the order of `CompactRow` (for SELECT). */
+/** A UUID stored as 16 bytes, as its canonical text; a text id as it is. */
+const EVENT_ID =
+  `CASE WHEN typeof(event_id) = 'blob' AND length(event_id) = 16 THEN lower(substr(hex(event_id), 1, 8) || '-' || ` +
+  `substr(hex(event_id), 9, 4) || '-' || substr(hex(event_id), 13, 4) || '-' || substr(hex(event_id), 17, 4) || '-' || ` +
+  `substr(hex(event_id), 21)) ELSE event_id END`;
+
+/** Columns of the compact table in the order of `CompactRow` (for SELECT, with safe integers off). */
 export const COMPACT_COLUMNS =
-  'position, stream, revision, event_id AS eventId, type, hash, data, metadata, decision_id AS decisionId, org, device, ' +
-  'action, allowed, code, org_revision AS orgRevision, decided_at AS decidedAt, actor, correlation_id AS correlationId';
+  `CAST(position AS TEXT) AS positionText, stream, CAST(revision AS TEXT) AS revisionText, ${EVENT_ID} AS eventId, type, ` +
+  `CASE WHEN typeof(hash) = 'blob' AND length(hash) = 32 THEN lower(hex(hash)) END AS hash, data, metadata, ` +
+  'decision_id AS decisionId, org, device, action, allowed, code, org_revision AS orgRevision, decided_at AS decidedAt, actor, ' +
+  'correlation_id AS correlationId';
 
 /** Parameters of the compact INSERT, in its column order (see sqlite-compact-statements). */
 export type CompactInsert = [
@@ -147,12 +160,14 @@ function decisionColumns(event: NewEvent): { data: DecisionFields; metadata: { a
 
 /** The event a compact row stands for, linked to `prevHash` (the hash of the row before it in its stream). */
 export function decodeRow(names: SqliteNameTable, row: CompactRow, prevHash: string): RecordedEvent {
-  const where = { streamId: '', revision: row.revision, position: row.position };
+  const revision = BigInt(row.revisionText);
+  const position = BigInt(row.positionText);
+  const where = { streamId: '', revision, position };
   const streamId = names.valueOf(row.stream, where);
   where.streamId = streamId;
-  const eventId = decodeEventId(row.eventId);
-  const hash = Buffer.isBuffer(row.hash) ? row.hash.toString('hex') : undefined;
-  if (hash === undefined) throw integrityError(where, 'stored event has no hash-chain link');
+  const eventId = row.eventId;
+  const hash = row.hash;
+  if (hash === null) throw integrityError(where, 'stored event has no hash-chain link');
   const type = names.valueOf(row.type, where);
   if (row.data !== null) {
     let data: unknown;
@@ -164,7 +179,7 @@ export function decodeRow(names: SqliteNameTable, row: CompactRow, prevHash: str
       throw integrityError(where, 'stored event is not valid JSON');
     }
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw integrityError(where, 'stored metadata is not an object');
-    return { streamId, revision: row.revision, position: row.position, eventId, type, data, metadata: { ...(metadata as EventMetadata), prevHash, hash } };
+    return { streamId, revision, position, eventId, type, data, metadata: { ...(metadata as EventMetadata), prevHash, hash } };
   }
   if (row.org === null || row.device === null || row.action === null || row.code === null || row.actor === null || row.orgRevision === null || row.decidedAt === null) {
     throw integrityError(where, 'stored decision record is incomplete');
@@ -174,17 +189,17 @@ export function decodeRow(names: SqliteNameTable, row: CompactRow, prevHash: str
     orgId: names.valueOf(row.org, where),
     deviceId: names.valueOf(row.device, where),
     action: names.valueOf(row.action, where),
-    allowed: row.allowed === 1n,
+    allowed: row.allowed === 1,
     code: names.valueOf(row.code, where),
     orgRevision: Number(row.orgRevision),
     decidedAt: isoTime(row.decidedAt, where),
   };
   const metadata = { actor: names.valueOf(row.actor, where), correlationId: row.correlationId ?? eventId, prevHash, hash };
-  return { streamId, revision: row.revision, position: row.position, eventId, type, data, metadata };
+  return { streamId, revision, position, eventId, type, data, metadata };
 }
 
-function isoTime(ms: bigint, where: { streamId: string; revision: bigint; position: bigint }): string {
-  const time = new Date(Number(ms));
+function isoTime(ms: number, where: { streamId: string; revision: bigint; position: bigint }): string {
+  const time = new Date(ms);
   if (Number.isNaN(time.getTime())) throw integrityError(where, 'stored decision time is out of range');
   return time.toISOString();
 }

@@ -24,9 +24,13 @@ export interface CompactStatements {
   headPosition: Statement;
 }
 
-/** Prepares every statement with safe integers, so positions and revisions come back as exact bigints. */
+/**
+ * Prepares the statements. Those of the write path use safe integers (exact bigints); those
+ * returning rows do not: their position and revision come back as text (see CompactRow).
+ */
 export function prepareCompactStatements(db: Database): CompactStatements {
   const prepare = (sql: string): Statement => db.prepare(sql).safeIntegers(true);
+  const prepareRows = (sql: string): Statement => db.prepare(sql).safeIntegers(false);
   return {
     head: prepare('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
     eventById: prepare('SELECT stream, revision FROM events WHERE event_id = ?'),
@@ -36,19 +40,22 @@ export function prepareCompactStatements(db: Database): CompactStatements {
          action, allowed, code, org_revision, decided_at, actor, correlation_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    readStream: prepare(`SELECT ${COMPACT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`),
-    hashBefore: prepare('SELECT hash FROM events WHERE stream = ? AND revision < ? ORDER BY revision DESC LIMIT 1').pluck(),
-    readAll: prepare(`SELECT ${COMPACT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
-    readCategory: prepare(
+    readStream: prepareRows(`SELECT ${COMPACT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`),
+    hashBefore: prepareRows(
+      `SELECT CASE WHEN typeof(hash) = 'blob' AND length(hash) = 32 THEN lower(hex(hash)) END FROM events
+       WHERE stream = ? AND revision < ? ORDER BY revision DESC LIMIT 1`,
+    ).pluck(),
+    readAll: prepareRows(`SELECT ${COMPACT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`),
+    readCategory: prepareRows(
       `SELECT ${COMPACT_COLUMNS} FROM events INDEXED BY events_category_position
        WHERE category = @category AND position > @after ORDER BY position LIMIT @limit`,
     ),
-    readStreamRange: prepare(
+    readStreamRange: prepareRows(
       `SELECT ${COMPACT_COLUMNS} FROM events
        WHERE stream IN (SELECT id FROM names WHERE value >= @prefix AND value < @prefix || char(1114111))
          AND position > @after ORDER BY position LIMIT @limit`,
     ),
-    readPrefixScan: prepare(
+    readPrefixScan: prepareRows(
       `SELECT ${COMPACT_COLUMNS} FROM events
        WHERE position > @after AND stream IN (SELECT id FROM names WHERE substr(value, 1, length(@prefix)) = @prefix)
        ORDER BY position LIMIT @limit`,

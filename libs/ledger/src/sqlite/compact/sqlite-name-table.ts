@@ -13,7 +13,7 @@ const CACHE_LIMIT = 100_000;
  */
 export class SqliteNameTable {
   private readonly ids = new Map<string, bigint>();
-  private readonly values = new Map<bigint, string>();
+  private readonly values = new Map<number, string>();
   private readonly insert: Statement;
   private readonly idOfValue: Statement;
   private readonly valueOfId: Statement;
@@ -40,7 +40,7 @@ export class SqliteNameTable {
   }
 
   /** The string behind a stored id; an id with no name is a damaged file. */
-  valueOf(id: bigint, where: { streamId: string; revision: bigint; position: bigint }): string {
+  valueOf(id: number, where: { streamId: string; revision: bigint; position: bigint }): string {
     let value = this.values.get(id);
     if (value !== undefined) return value;
     value = this.valueOfId.get(id) as string | undefined;
