@@ -7,7 +7,7 @@ import { streamCategory } from '../../stream-names';
 import type { SqliteAppendOutcome } from '../sqlite-append';
 import { isUniqueViolation } from '../sqlite-errors';
 import type { SqliteFormat } from '../sqlite-format';
-import { type CompactRow, decodeRow, encodeEvent } from './sqlite-compact-row';
+import { type CompactRow, decodeRow, encodeEvent, ROW_POSITION, ROW_REVISION, ROW_STREAM } from './sqlite-compact-row';
 import { type CompactStatements, prepareCompactStatements } from './sqlite-compact-statements';
 import { decodeEventId, encodeEventId } from './sqlite-event-id';
 import { SqliteNameTable } from './sqlite-name-table';
@@ -88,16 +88,17 @@ export class SqliteCompactFormat implements SqliteFormat {
     else if (prefixes.length === 1) rows = this.readPrefix(prefixes[0], after, limit);
     else {
       rows = prefixes.flatMap((prefix) => this.readPrefix(prefix, after, limit));
-      rows.sort((a, b) => (BigInt(a.positionText) < BigInt(b.positionText) ? -1 : 1));
+      rows.sort((a, b) => (BigInt(a[ROW_POSITION]) < BigInt(b[ROW_POSITION]) ? -1 : 1));
       rows = rows.slice(0, limit);
     }
     // Each row links to the one before it in its stream: in this page when it is there (one
     // lookup per stream and page otherwise).
     const heads = new Map<number, string>();
     return rows.map((row) => {
-      const prevHash = heads.get(row.stream) ?? (row.revisionText === '0' ? GENESIS_HASH : this.hashBefore(row.stream, row.revisionText));
+      const stream = row[ROW_STREAM];
+      const prevHash = heads.get(stream) ?? (row[ROW_REVISION] === '0' ? GENESIS_HASH : this.hashBefore(stream, row[ROW_REVISION]));
       const event = decodeRow(this.names, row, prevHash);
-      heads.set(row.stream, event.metadata.hash);
+      heads.set(stream, event.metadata.hash);
       return event;
     });
   }

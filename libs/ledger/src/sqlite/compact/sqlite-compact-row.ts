@@ -9,31 +9,37 @@ const DECISION_TYPE = 'PermissionDecided';
 const DECISION_KEYS = ['decisionId', 'orgId', 'deviceId', 'action', 'allowed', 'code', 'orgRevision', 'decidedAt'] as const;
 
 /**
- * A row of the compact `events` table as read. Reading is most of what audit costs, so the
- * row is shaped for cheap decoding: small integers as plain numbers (no BigInt per column),
- * position and revision as decimal text (exact beyond 2^53, one BigInt each), the hash and a
- * UUID event id already as lowercase hex text from SQLite (no Buffer per row).
+ * A row of the compact `events` table as read, in the column order of COMPACT_COLUMNS. Reading
+ * is most of what audit costs, so the row is shaped for cheap decoding: an array (better-sqlite3's
+ * raw mode: no object with eighteen properties per row), small integers as plain numbers (no
+ * BigInt per column), position and revision as decimal text (exact beyond 2^53, one BigInt
+ * each), the hash and a UUID event id as lowercase hex text from SQLite (no Buffer per row).
  */
-export interface CompactRow {
-  positionText: string;
-  stream: number;
-  revisionText: string;
-  eventId: string;
-  type: number;
-  hash: string | null;
-  data: string | null;
-  metadata: string | null;
-  decisionId: string | null;
-  org: number | null;
-  device: number | null;
-  action: number | null;
-  allowed: number | null;
-  code: number | null;
-  orgRevision: number | null;
-  decidedAt: number | null;
-  actor: number | null;
-  correlationId: string | null;
-}
+export type CompactRow = readonly [
+  positionText: string,
+  stream: number,
+  revisionText: string,
+  eventId: string,
+  type: number,
+  hash: string | null,
+  data: string | null,
+  metadata: string | null,
+  decisionId: string | null,
+  org: number | null,
+  device: number | null,
+  action: number | null,
+  allowed: number | null,
+  code: number | null,
+  orgRevision: number | null,
+  decidedAt: number | null,
+  actor: number | null,
+  correlationId: string | null,
+];
+
+/** Indexes into CompactRow used outside this file. */
+export const ROW_POSITION = 0;
+export const ROW_STREAM = 1;
+export const ROW_REVISION = 2;
 
 /** A UUID stored as 16 bytes, as its canonical text; a text id as it is. */
 const EVENT_ID =
@@ -41,12 +47,11 @@ const EVENT_ID =
   `substr(hex(event_id), 9, 4) || '-' || substr(hex(event_id), 13, 4) || '-' || substr(hex(event_id), 17, 4) || '-' || ` +
   `substr(hex(event_id), 21)) ELSE event_id END`;
 
-/** Columns of the compact table in the order of `CompactRow` (for SELECT, with safe integers off). */
+/** Columns of the compact table in the order of `CompactRow` (for SELECT, raw mode, safe integers off). */
 export const COMPACT_COLUMNS =
-  `CAST(position AS TEXT) AS positionText, stream, CAST(revision AS TEXT) AS revisionText, ${EVENT_ID} AS eventId, type, ` +
-  `CASE WHEN typeof(hash) = 'blob' AND length(hash) = 32 THEN lower(hex(hash)) END AS hash, data, metadata, ` +
-  'decision_id AS decisionId, org, device, action, allowed, code, org_revision AS orgRevision, decided_at AS decidedAt, actor, ' +
-  'correlation_id AS correlationId';
+  `CAST(position AS TEXT), stream, CAST(revision AS TEXT), ${EVENT_ID}, type, ` +
+  `CASE WHEN typeof(hash) = 'blob' AND length(hash) = 32 THEN lower(hex(hash)) END, data, metadata, ` +
+  'decision_id, org, device, action, allowed, code, org_revision, decided_at, actor, correlation_id';
 
 /** Parameters of the compact INSERT, in its column order (see sqlite-compact-statements). */
 export type CompactInsert = [
@@ -160,41 +165,41 @@ function decisionColumns(event: NewEvent): { data: DecisionFields; metadata: { a
 
 /** The event a compact row stands for, linked to `prevHash` (the hash of the row before it in its stream). */
 export function decodeRow(names: SqliteNameTable, row: CompactRow, prevHash: string): RecordedEvent {
-  const revision = BigInt(row.revisionText);
-  const position = BigInt(row.positionText);
+  const [positionText, streamId_, revisionText, eventId, typeId, hash, dataJson, metadataJson] = row;
+  const revision = BigInt(revisionText);
+  const position = BigInt(positionText);
   const where = { streamId: '', revision, position };
-  const streamId = names.valueOf(row.stream, where);
+  const streamId = names.valueOf(streamId_, where);
   where.streamId = streamId;
-  const eventId = row.eventId;
-  const hash = row.hash;
   if (hash === null) throw integrityError(where, 'stored event has no hash-chain link');
-  const type = names.valueOf(row.type, where);
-  if (row.data !== null) {
+  const type = names.valueOf(typeId, where);
+  if (dataJson !== null) {
     let data: unknown;
     let metadata: unknown;
     try {
-      data = JSON.parse(row.data);
-      metadata = JSON.parse(row.metadata ?? '');
+      data = JSON.parse(dataJson);
+      metadata = JSON.parse(metadataJson ?? '');
     } catch {
       throw integrityError(where, 'stored event is not valid JSON');
     }
     if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw integrityError(where, 'stored metadata is not an object');
     return { streamId, revision, position, eventId, type, data, metadata: { ...(metadata as EventMetadata), prevHash, hash } };
   }
-  if (row.org === null || row.device === null || row.action === null || row.code === null || row.actor === null || row.orgRevision === null || row.decidedAt === null) {
+  const [, , , , , , , , decisionId, org, device, action, allowed, code, orgRevision, decidedAt, actor, correlationId] = row;
+  if (org === null || device === null || action === null || code === null || actor === null || orgRevision === null || decidedAt === null) {
     throw integrityError(where, 'stored decision record is incomplete');
   }
   const data = {
-    decisionId: row.decisionId ?? eventId,
-    orgId: names.valueOf(row.org, where),
-    deviceId: names.valueOf(row.device, where),
-    action: names.valueOf(row.action, where),
-    allowed: row.allowed === 1,
-    code: names.valueOf(row.code, where),
-    orgRevision: Number(row.orgRevision),
-    decidedAt: isoTime(row.decidedAt, where),
+    decisionId: decisionId ?? eventId,
+    orgId: names.valueOf(org, where),
+    deviceId: names.valueOf(device, where),
+    action: names.valueOf(action, where),
+    allowed: allowed === 1,
+    code: names.valueOf(code, where),
+    orgRevision,
+    decidedAt: isoTime(decidedAt, where),
   };
-  const metadata = { actor: names.valueOf(row.actor, where), correlationId: row.correlationId ?? eventId, prevHash, hash };
+  const metadata = { actor: names.valueOf(actor, where), correlationId: correlationId ?? eventId, prevHash, hash };
   return { streamId, revision, position, eventId, type, data, metadata };
 }
 

@@ -30,7 +30,8 @@ export interface CompactStatements {
  */
 export function prepareCompactStatements(db: Database): CompactStatements {
   const prepare = (sql: string): Statement => db.prepare(sql).safeIntegers(true);
-  const prepareRows = (sql: string): Statement => db.prepare(sql).safeIntegers(false);
+  const prepareValue = (sql: string): Statement => db.prepare(sql).safeIntegers(false);
+  const prepareRows = (sql: string): Statement => db.prepare(sql).safeIntegers(false).raw(true);
   return {
     head: prepare('SELECT revision, hash FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1'),
     eventById: prepare('SELECT stream, revision FROM events WHERE event_id = ?'),
@@ -41,7 +42,7 @@ export function prepareCompactStatements(db: Database): CompactStatements {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     readStream: prepareRows(`SELECT ${COMPACT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`),
-    hashBefore: prepareRows(
+    hashBefore: prepareValue(
       `SELECT CASE WHEN typeof(hash) = 'blob' AND length(hash) = 32 THEN lower(hex(hash)) END FROM events
        WHERE stream = ? AND revision < ? ORDER BY revision DESC LIMIT 1`,
     ).pluck(),
