@@ -10,8 +10,17 @@ import { join } from 'node:path';
 import { machineDescription } from './support/bench-environment';
 import { RESULTS_DIR } from './support/results';
 
-const BENCHMARKS = ['validate', 'revoke', 'replicas', 'audit', 'startup', 'leases', 'acks'] as const;
-const SCRIPT = { validate: 'validate', revoke: 'revoke', replicas: 'replica-lag', audit: 'audit', startup: 'startup', leases: 'lease-expiry', acks: 'ack-load' } as const;
+const BENCHMARKS = ['validate', 'revoke', 'replicas', 'audit', 'startup', 'leases', 'acks', 'ledger-size'] as const;
+const SCRIPT = {
+  validate: 'validate',
+  revoke: 'revoke',
+  replicas: 'replica-lag',
+  audit: 'audit',
+  startup: 'startup',
+  leases: 'lease-expiry',
+  acks: 'ack-load',
+  'ledger-size': 'ledger-size',
+} as const;
 
 const startedAt = new Date().toISOString();
 const results: Record<string, unknown> = {};

@@ -85,7 +85,10 @@ describe('the warden CLI (audit and compliance)', () => {
 
   it('reports a chain break when an event in the SQLite file is changed', async () => {
     const db = new Database(join(dataDir, 'ledger.sqlite'));
-    const row = db.prepare("SELECT position, data FROM events WHERE type = 'DeviceRevoked' LIMIT 1").get() as { position: bigint | number; data: string };
+    // Schema version 2: event types are interned in `names`.
+    const row = db
+      .prepare("SELECT position, data FROM events WHERE type = (SELECT id FROM names WHERE value = 'DeviceRevoked') LIMIT 1")
+      .get() as { position: bigint | number; data: string };
     db.prepare('UPDATE events SET data = ? WHERE position = ?').run(row.data.replace('c-2', 'c-9'), row.position);
     db.close();
     const replay = await warden(dataDir, 'audit', 'replay', '--json');

@@ -24,7 +24,13 @@ describe('ledger scan and chain check', () => {
     rows = () => {
       const db = new Database(f.path, { readonly: true });
       try {
-        return db.prepare('SELECT position, stream_id, revision, type, data FROM events ORDER BY position').all() as Row[];
+        // Schema version 2: stream ids and types are interned in `names`.
+        return db
+          .prepare(
+            `SELECT e.position, s.value AS stream_id, e.revision, t.value AS type, e.data
+             FROM events e JOIN names s ON s.id = e.stream JOIN names t ON t.id = e.type ORDER BY e.position`,
+          )
+          .all() as Row[];
       } finally {
         db.close();
       }
@@ -75,8 +81,8 @@ describe('ledger scan and chain check', () => {
   it('finds two reordered events at both positions', async () => {
     const a = deviceRow('d1');
     const b = deviceRow('d2');
-    f.tamper('UPDATE events SET data = ?, type = ? WHERE position = ?', b.data, b.type, a.position);
-    f.tamper('UPDATE events SET data = ?, type = ? WHERE position = ?', a.data, a.type, b.position);
+    f.tamper('UPDATE events SET data = ? WHERE position = ?', b.data, a.position);
+    f.tamper('UPDATE events SET data = ? WHERE position = ?', a.data, b.position);
     const { chainBreaks } = await checkLedgerChains(f.ledger);
     expect(chainBreaks.map((b) => b.position)).toEqual([String(a.position), String(b.position)]);
   });

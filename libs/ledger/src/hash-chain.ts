@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import { LedgerIntegrityError, WardenError } from '@warden/domain';
 import { canonicalJson } from './canonical-json';
+import { canonicalDecisionData, canonicalLinkMetadata } from './canonical-shapes';
 import type { EventMetadata, RecordedEvent } from './event-ledger.port';
 
 /** The `prevHash` of the first event of every stream: 64 zeros. */
@@ -37,8 +38,8 @@ export function sealEvent(prevHash: string, event: ChainableEvent): SealedEvent 
   // One shallow copy: the caller's metadata is never mutated. `hash: undefined` is skipped
   // by canonicalization, so the hashed metadata is "metadata without hash" with no delete.
   const metadata = { ...event.metadata, prevHash, hash: undefined as string | undefined };
-  const dataJson = canonical(event.data, 'data');
-  metadata.hash = digest(prevHash, event.type, dataJson, canonical(metadata, 'metadata'));
+  const dataJson = canonicalData(event.data);
+  metadata.hash = digest(prevHash, event.type, dataJson, canonicalMetadata(metadata));
   return { metadata: metadata as LinkedMetadata, dataJson };
 }
 
@@ -46,7 +47,7 @@ export function sealEvent(prevHash: string, event: ChainableEvent): SealedEvent 
 export function computeEventHash(event: ChainableEvent): string {
   const prevHash = event.metadata.prevHash ?? '';
   const unhashed = { ...event.metadata, hash: undefined };
-  return digest(prevHash, event.type, canonical(event.data, 'data'), canonical(unhashed, 'metadata'));
+  return digest(prevHash, event.type, canonicalData(event.data), canonicalMetadata(unhashed));
 }
 
 /**
@@ -86,6 +87,15 @@ export function verifyChain(events: readonly RecordedEvent[], startPrevHash: str
 function digest(prevHash: string, type: string, dataJson: string, metadataJson: string): string {
   // One-shot crypto.hash: half the cost of createHash().update().digest() for inputs this small.
   return hash('sha256', `${prevHash}{"data":${dataJson},"metadata":${metadataJson},"type":${JSON.stringify(type)}}`);
+}
+
+/** The data's canonical JSON: a decision record's by its fast path, anything else by canonicalJson. */
+function canonicalData(data: unknown): string {
+  return canonicalDecisionData(data) ?? canonical(data, 'data');
+}
+
+function canonicalMetadata(metadata: { [key: string]: unknown }): string {
+  return canonicalLinkMetadata(metadata) ?? canonical(metadata, 'metadata');
 }
 
 function canonical(value: unknown, field: string): string {

@@ -153,14 +153,12 @@ describe('EventStoreDbEventLedger', () => {
       expect(toEventStoreUuid('evt-1')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     });
 
-    it('stores the UUID v5 as the EventStoreDB id and our id in metadata', async () => {
+    it('stores the UUID v5 as the EventStoreDB id and our id in the compact metadata', async () => {
       const [event] = newEvents(1);
       await ledger.append(orgStream('a'), [event], { expectedRevision: 'no_stream' });
       const [stored] = server.data.streams.get(orgStream('a')) ?? [];
       expect(stored.id).toBe(toEventStoreUuid(event.eventId));
-      expect(JSON.parse(Buffer.from(stored.customMetadata).toString('utf8'))).toMatchObject({
-        [WARDEN_EVENT_ID_KEY]: event.eventId,
-      });
+      expect(JSON.parse(Buffer.from(stored.customMetadata).toString('utf8'))).toMatchObject({ $id: event.eventId });
       const [read] = await ledger.readStream(orgStream('a'));
       expect(read.eventId).toBe(event.eventId);
       expect(read.metadata).not.toHaveProperty(WARDEN_EVENT_ID_KEY);

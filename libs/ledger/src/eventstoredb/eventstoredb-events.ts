@@ -3,6 +3,7 @@ import { LedgerIntegrityError } from '@warden/domain';
 import type { RecordedEvent } from '../event-ledger.port';
 import { WARDEN_EVENT_ID_KEY, toEventStoreUuid } from './eventstoredb-event-ids';
 import type { LinkedMetadata } from '../hash-chain';
+import { isCompactEnvelope, packEvent, unpackEvent } from './eventstoredb-compact-envelope';
 
 /** An EventStoreDB event reduced to what the ledger reads back (from the client or raw gRPC). */
 export interface EsdbRecord {
@@ -20,15 +21,16 @@ export interface EsdbRecord {
 }
 
 /**
- * The EventStoreDB form of a sealed event: UUID v5 id, JSON data exactly as hashed (parsed back
- * from its canonical JSON), and the linked metadata plus our own event id.
+ * The EventStoreDB form of a sealed event: UUID v5 id, JSON data as hashed (parsed back from
+ * its canonical JSON), and the compact envelope of its metadata (eventstoredb-compact-envelope).
  */
 export function toEventData(eventId: string, type: string, dataJson: string, metadata: LinkedMetadata): JSONEventData {
+  const packed = packEvent(eventId, type, JSON.parse(dataJson), metadata);
   return jsonEvent<JSONEventType>({
     id: toEventStoreUuid(eventId),
     type,
-    data: JSON.parse(dataJson),
-    metadata: { ...metadata, [WARDEN_EVENT_ID_KEY]: eventId },
+    data: packed.data as JSONEventType['data'],
+    metadata: packed.metadata as unknown as JSONEventType['metadata'],
   });
 }
 
@@ -43,9 +45,15 @@ export function toRecordedEvent(record: EsdbRecord): RecordedEvent {
   };
   const stored = record.metadata;
   if (stored === null || typeof stored !== 'object' || stored instanceof Uint8Array) fail('stored metadata is not JSON');
+  if (record.position === undefined) fail('event has no position');
+  if (isCompactEnvelope(stored as Record<string, unknown>)) {
+    const unpacked = unpackEvent(record.type, record.data, stored as Record<string, unknown>);
+    if (unpacked === undefined) return fail('stored metadata has no hash-chain link');
+    const { eventId, data, metadata } = unpacked;
+    return { streamId: record.streamId, revision: record.revision, position: record.position as bigint, eventId, type: record.type, data, metadata };
+  }
   const { [WARDEN_EVENT_ID_KEY]: wardenId, ...metadata } = stored as Record<string, unknown>;
   if (typeof metadata.hash !== 'string') fail('stored metadata has no hash-chain link');
-  if (record.position === undefined) fail('event has no position');
   return {
     streamId: record.streamId,
     revision: record.revision,

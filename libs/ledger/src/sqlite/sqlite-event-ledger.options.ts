@@ -20,6 +20,11 @@ export interface SqliteEventLedgerOptions {
    * `journal_size_limit` cuts the file back to this size whenever the WAL is rewound.
    */
   walLimitBytes?: number;
+  /**
+   * Format of a file created by this open (default 2, compact records); an existing file
+   * keeps its own. 1 writes the previous format, for compatibility tests.
+   */
+  newFileSchemaVersion?: 1 | 2;
   /** Page size of subscriptions (default 500). */
   subscriptionPageSize?: number;
 }

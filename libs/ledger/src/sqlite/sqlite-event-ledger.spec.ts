@@ -37,22 +37,34 @@ function sqliteFixture() {
   };
 }
 
-describeEventLedgerContract('SqliteEventLedger', () => {
-  const fixture = sqliteFixture();
-  const write = (sql: string, ...params: unknown[]): void => {
-    const db = fixture.connect();
-    db.prepare(sql).run(...params);
-    db.close();
-  };
-  return {
-    open: (options) => fixture.open({ firstPosition: options?.firstPosition }),
-    reopen: () => fixture.open(),
-    replaceData: async (streamId, revision, data) =>
-      write('UPDATE events SET data = ? WHERE stream_id = ? AND revision = ?', JSON.stringify(data), streamId, revision),
-    deleteEvent: async (streamId, revision) =>
-      write('DELETE FROM events WHERE stream_id = ? AND revision = ?', streamId, revision),
-    dispose: () => fixture.dispose(),
-  };
+/** Runs the contract on files of one format, damaging rows the way that format stores them. */
+function describeContractOnFormat(name: string, newFileSchemaVersion: 1 | 2, tamper: { replaceData: string; deleteEvent: string }): void {
+  describeEventLedgerContract(name, () => {
+    const fixture = sqliteFixture();
+    const write = (sql: string, ...params: unknown[]): void => {
+      const db = fixture.connect();
+      db.prepare(sql).run(...params);
+      db.close();
+    };
+    return {
+      open: (options) => fixture.open({ firstPosition: options?.firstPosition, newFileSchemaVersion }),
+      reopen: () => fixture.open(),
+      replaceData: async (streamId, revision, data) => write(tamper.replaceData, JSON.stringify(data), streamId, revision),
+      deleteEvent: async (streamId, revision) => write(tamper.deleteEvent, streamId, revision),
+      dispose: () => fixture.dispose(),
+    };
+  });
+}
+
+const COMPACT_STREAM = '(SELECT id FROM names WHERE value = ?)';
+describeContractOnFormat('SqliteEventLedger', 2, {
+  // A decision record has no JSON data: the data column, once set, is what the row stands for.
+  replaceData: `UPDATE events SET data = ?, metadata = coalesce(metadata, '{}') WHERE stream = ${COMPACT_STREAM} AND revision = ?`,
+  deleteEvent: `DELETE FROM events WHERE stream = ${COMPACT_STREAM} AND revision = ?`,
+});
+describeContractOnFormat('SqliteEventLedger on a version 1 file', 1, {
+  replaceData: 'UPDATE events SET data = ? WHERE stream_id = ? AND revision = ?',
+  deleteEvent: 'DELETE FROM events WHERE stream_id = ? AND revision = ?',
 });
 
 describe('SqliteEventLedger', () => {

@@ -15,16 +15,17 @@ import type {
   SubscribeOptions,
 } from '../event-ledger.port';
 import { EventLedger } from '../event-ledger.port';
-import { GENESIS_HASH, verifyChain } from '../hash-chain';
+import { verifyChain } from '../hash-chain';
 import { resolveReadAll, resolveStreamLimit } from '../read-all-options';
-import { type SqliteAppendOutcome, appendInTransaction } from './sqlite-append';
+import { SubscriptionRegistry } from '../subscription-registry';
+import { SqliteCompactFormat } from './compact/sqlite-compact-format';
+import type { SqliteAppendOutcome } from './sqlite-append';
 import { toLedgerError } from './sqlite-errors';
 import type { SqliteEventLedgerOptions } from './sqlite-event-ledger.options';
-import { prepareSqliteFile } from './sqlite-schema';
-import { type SqliteStatements, prepareStatements, readPrefix } from './sqlite-statements';
+import type { SqliteFormat } from './sqlite-format';
+import { prepareSqliteFile, SQLITE_SCHEMA_VERSION_1 } from './sqlite-schema';
+import { SqliteV1Format } from './sqlite-v1-format';
 import { SqliteWalCheckpointer } from './sqlite-wal-checkpointer';
-import { type StoredEventRow, toRecordedEvent } from '../stored-event';
-import { SubscriptionRegistry } from '../subscription-registry';
 
 type AppendBody = (streamId: string, events: readonly NewEvent[], expected: ExpectedRevision) => SqliteAppendOutcome;
 
@@ -35,12 +36,13 @@ export const DEFAULT_WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 /**
  * EventLedger on one SQLite file (better-sqlite3, WAL). Each append is a single
  * BEGIN IMMEDIATE transaction with prepared statements; stream heads are read inside it, so
- * optimistic concurrency also holds between processes sharing the file.
+ * optimistic concurrency also holds between processes sharing the file. The rows are laid
+ * out by the file's format (SqliteFormat): compact for new files, version 1 for older ones.
  */
 export class SqliteEventLedger extends EventLedger {
   private readonly notifier = new AppendNotifier();
   private readonly subscriptions = new SubscriptionRegistry();
-  private readonly statements: SqliteStatements;
+  private readonly format: SqliteFormat;
   private readonly appendTx: Transaction<AppendBody>;
   private readonly readTx: Transaction<(read: () => unknown) => unknown>;
   private closed = false;
@@ -49,12 +51,12 @@ export class SqliteEventLedger extends EventLedger {
   private constructor(
     private readonly db: Database,
     private readonly options: SqliteEventLedgerOptions,
+    version: number,
   ) {
     super();
-    this.statements = prepareStatements(db);
-    this.appendTx = db.transaction<AppendBody>((streamId, events, expected) =>
-      appendInTransaction(this.statements, streamId, events, expected),
-    );
+    const format = version === SQLITE_SCHEMA_VERSION_1 ? new SqliteV1Format(db) : new SqliteCompactFormat(db);
+    this.format = format;
+    this.appendTx = db.transaction<AppendBody>((streamId, events, expected) => format.append(streamId, events, expected));
     this.readTx = db.transaction((read) => read());
   }
 
@@ -71,9 +73,9 @@ export class SqliteEventLedger extends EventLedger {
       const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
       const walLimitBytes = options.walLimitBytes ?? DEFAULT_WAL_LIMIT_BYTES;
       db = new BetterSqlite3(options.path, { timeout: busyTimeoutMs });
-      prepareSqliteFile(db, options.firstPosition);
+      const version = prepareSqliteFile(db, options.firstPosition, options.newFileSchemaVersion);
       db.pragma(`journal_size_limit = ${walLimitBytes}`);
-      const ledger = new SqliteEventLedger(db, options);
+      const ledger = new SqliteEventLedger(db, options, version);
       if (options.checkpointIntervalMs) {
         ledger.checkpointer = SqliteWalCheckpointer.start(db, {
           path: options.path,
@@ -98,6 +100,7 @@ export class SqliteEventLedger extends EventLedger {
       if (written) this.notifier.notify(streamId);
       return result;
     } catch (error) {
+      this.format.rolledBack();
       throw toLedgerError(error, `append to ${streamId}`, streamId);
     }
   }
@@ -107,33 +110,19 @@ export class SqliteEventLedger extends EventLedger {
     const from = options?.fromRevision ?? 0n;
     // SQLite reads LIMIT -1 as no limit.
     const limit = resolveStreamLimit(options?.limit) ?? -1;
-    const { rows, prevHash } = this.guard(`read ${streamId}`, streamId, () =>
-      this.snapshot(() => ({
-        rows: this.statements.readStream.all(streamId, from, limit) as StoredEventRow[],
-        prevHash: from > 0n ? (this.statements.hashBefore.get(streamId, from) as { hash: unknown } | undefined) : undefined,
-      })),
+    const { events, prevHash } = this.guard(`read ${streamId}`, streamId, () =>
+      this.snapshot(() => this.format.readStream(streamId, from, limit)),
     );
-    const events = rows.map(toRecordedEvent);
-    const start = prevHash === undefined ? GENESIS_HASH : String(prevHash.hash);
-    verifyChain(events, start);
+    verifyChain(events, prevHash);
     return events;
   }
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.ensureOpen();
     const { after, prefixes, limit } = resolveReadAll(options);
-    const rows = this.guard('read all', '', () => {
-      if (prefixes === undefined) return this.statements.readAll.all(after, limit) as StoredEventRow[];
-      if (prefixes.length === 1) return readPrefix(this.statements, prefixes[0], after, limit);
-      // One snapshot for all prefixes: another process's commit between two of these reads
-      // could otherwise put a later position in the page without an earlier one (a gap).
-      return this.snapshot(() => {
-        const merged = prefixes.flatMap((prefix) => readPrefix(this.statements, prefix, after, limit));
-        merged.sort((a, b) => (a.position < b.position ? -1 : 1));
-        return merged.slice(0, limit);
-      });
-    });
-    return rows.map(toRecordedEvent);
+    // One snapshot: another process's commit between two reads of a page could otherwise put
+    // a later position in it without an earlier one (a gap), or a link without its row.
+    return this.guard('read all', '', () => this.snapshot(() => this.format.readAll(after, prefixes, limit)));
   }
 
   subscribe(options: SubscribeOptions, handler: EventHandler): LedgerSubscription {
@@ -145,8 +134,12 @@ export class SqliteEventLedger extends EventLedger {
 
   async headPosition(): Promise<bigint | undefined> {
     this.ensureOpen();
-    const row = this.guard('head position', '', () => this.statements.headPosition.get() as { position: bigint | null });
-    return row.position ?? undefined;
+    return this.guard('head position', '', () => this.format.headPosition());
+  }
+
+  /** The schema version of the open file (1: the format before compact records). */
+  get schemaVersion(): number {
+    return this.format.version;
   }
 
   /** Resolves whether WAL checkpoints run in the background worker once it has started (false: inside commits, SQLite's default). */
