@@ -3,7 +3,7 @@ import { ADMIN_TOKEN, startControlPlane, type RunningControlPlane } from '../sup
 import { createOrg, WardenHttp } from '../support/http-client';
 import { metricValue } from '../support/metrics-reader';
 import { SseReader } from '../support/sse-reader';
-import { eventually } from '../outage/eventually';
+import { eventually } from '../support/eventually';
 
 /** Kill commands with `awaitAcks`: the committed command's answer is held until its targets acked, or the timeout. */
 describe('awaitAcks on the kill commands (SSE leases, acks over HTTP)', () => {
