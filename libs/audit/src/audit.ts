@@ -23,4 +23,5 @@ export {
   type ReplayVerdict,
 } from './replay';
 export { type BreachKind, checkInvariants, type InvariantBreach, type InvariantOptions, type InvariantReport } from './invariants';
-export { deviceHistory, type DeviceHistoryEntry, type DeviceStateAt, type LedgerMoment, orgStateAt, type OrgStateAt } from './time-travel';
+export { deviceHistory, type DeviceHistoryEntry, type DeviceHistoryOptions, type DeviceStateAt, type LedgerMoment, orgStateAt, type OrgStateAt } from './time-travel';
+export * from './audit-index';

@@ -13,6 +13,7 @@ import { foldRecordedOrgEvent, parsePermissionDecided, parseRecordedOrgEvent } f
 import { ChainChecker } from './chain-checker';
 import { AUDIT_PAGE_ROWS, type CooperativeOptions, LoopPacer, readStreamCooperatively, readStreamPages } from './cooperative-scan';
 import { scanLedger } from './ledger-scan';
+import { decisionPages, type DecisionSearchOptions } from './audit-index/indexed-decisions';
 
 /** A moment of the ledger: an ISO 8601 time (compared with the events' `at`) or a ledger position (inclusive). */
 export type LedgerMoment = { readonly time: string } | { readonly position: bigint };
@@ -101,14 +102,20 @@ export interface DeviceHistoryEntry {
 /** Org-wide control events that change every device's permission. */
 const ORG_WIDE = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
 
+/** Options of {@link deviceHistory}: a cooperative read, through the audit index when there is one. */
+export interface DeviceHistoryOptions extends CooperativeOptions, Pick<DecisionSearchOptions, 'index' | 'onIndexFailure'> {}
+
 /**
  * A device's story in ledger order: its own control events, the org-wide events that
  * affect it (suspend, resume, cap changes) and every decision recorded about it. Reads the
- * org stream and scans the decision streams, whose hash chains are verified on the way
- * (a break throws LedgerIntegrityError: a history is never shown from a tampered ledger).
+ * org stream, then the device's decisions: with an audit index, the records it names (each
+ * read from its stream, hash and link to the record before it checked by the ledger) and
+ * the short tail after its checkpoint; without one, a scan of the decision streams whose
+ * whole hash chains are checked on the way. Either way a broken record throws
+ * LedgerIntegrityError: a history is never shown from a tampered record.
  * Reads cooperatively, like {@link orgStateAt}.
  */
-export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions = {}): Promise<DeviceHistoryEntry[]> {
+export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string, options: DeviceHistoryOptions = {}): Promise<DeviceHistoryEntry[]> {
   const entries: DeviceHistoryEntry[] = [];
   for await (const page of readStreamPages(ledger, orgStream(orgId), options)) {
     for (const recorded of page) {
@@ -118,6 +125,23 @@ export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId
       if (mine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
     }
   }
+  const decisions = options.index ? await indexedDecisionEntries(ledger, orgId, deviceId, options) : await scannedDecisionEntries(ledger, orgId, deviceId, options);
+  return mergeByPosition(entries, decisions);
+}
+
+/** The device's decisions through the audit index (decisionPages), each record checked against the one before it in its stream. */
+async function indexedDecisionEntries(ledger: EventLedger, orgId: string, deviceId: string, options: DeviceHistoryOptions): Promise<DeviceHistoryEntry[]> {
+  const decisions: DeviceHistoryEntry[] = [];
+  for await (const page of decisionPages(ledger, { orgId, deviceId }, { ...options, verified: true })) {
+    for (const recorded of page.records) {
+      if (recorded.type === 'PermissionDecided') decisions.push(entryOf(recorded, parsePermissionDecided(recorded.data).data.decidedAt));
+    }
+  }
+  return decisions;
+}
+
+/** The device's decisions by a scan of every decision stream, whose hash chains are checked whole. */
+async function scannedDecisionEntries(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions): Promise<DeviceHistoryEntry[]> {
   const checker = new ChainChecker();
   const decisions: DeviceHistoryEntry[] = [];
   const scan = { streamPrefixes: [DECISIONS_STREAM_PREFIX], pageSize: options.pageSize ?? AUDIT_PAGE_ROWS, signal: options.signal };
@@ -127,7 +151,7 @@ export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId
     const { data } = parsePermissionDecided(recorded.data);
     if (data.orgId === orgId && data.deviceId === deviceId) decisions.push(entryOf(recorded, data.decidedAt));
   }
-  return mergeByPosition(entries, decisions);
+  return decisions;
 }
 
 function integrityError(recorded: RecordedEvent, reason: string): LedgerIntegrityError {
