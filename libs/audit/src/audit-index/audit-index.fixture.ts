@@ -21,7 +21,12 @@ export async function writeLedger(steps: readonly LedgerStep[], ledger: EventLed
   for (const orgId of ORGS) {
     await ledger.append(orgStream(orgId), [{ eventId: `c-${orgId}`, type: 'OrgCreated', data: { orgId, at: at(0), name: orgId, planTier: 'custom', limit: 10 }, metadata: meta() }], { expectedRevision: 'no_stream' });
   }
-  let n = 0;
+  return appendSteps(ledger, steps, 0);
+}
+
+/** Appends more steps to a ledger of {@link writeLedger}; `done` steps were written before (ids and times go on from there). */
+export async function appendSteps(ledger: EventLedger, steps: readonly LedgerStep[], done: number): Promise<EventLedger> {
+  let n = done;
   for (const step of steps) {
     n++;
     const orgId = ORGS[step.org];
