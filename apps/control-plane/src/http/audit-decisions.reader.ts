@@ -1,4 +1,4 @@
-import { type AuditIndexFollower, decisionPages, type IndexEntry, isInRange, isTimeInRange, type TimeRange } from '@warden/audit';
+import { type AuditIndexAccess, decisionPages, type IndexEntry, isInRange, isTimeInRange, type TimeRange } from '@warden/audit';
 import { DECISIONS_STREAM_PREFIX, type EventLedger } from '@warden/ledger';
 import { parsePermissionDecided } from '@warden/events';
 
@@ -31,7 +31,7 @@ export interface DecisionQuery {
 export class AuditDecisionsReader {
   constructor(
     private readonly ledger: EventLedger,
-    private readonly index?: AuditIndexFollower,
+    private readonly index?: AuditIndexAccess,
   ) {}
 
   async query(query: DecisionQuery, signal?: AbortSignal) {

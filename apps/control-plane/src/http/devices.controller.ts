@@ -10,6 +10,7 @@ import {
   RegisterResponseDto,
 } from './devices.responses';
 import { deviceHistory } from '@warden/audit';
+import { AuditIndexService } from '../lifecycle/audit-index.service';
 import { decideValidation, OrgErrors, WardenError, type DeviceOutcome } from '@warden/domain';
 import { EventLedger } from '@warden/ledger';
 import {
@@ -48,6 +49,7 @@ export class DevicesController {
     private readonly ids: IdSource,
     private readonly clock: Clock,
     private readonly liveness: LivenessTracker,
+    private readonly auditIndex: AuditIndexService,
   ) {}
 
   @Post('register')
@@ -148,7 +150,7 @@ export class DevicesController {
   @ApiOperation({ summary: "A device's control events and recorded decisions, in ledger order" })
   @ApiOkResponse({ type: DeviceHistoryResponseDto.Output })
   async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto, @Res() reply: FastifyReply, @QuerySignal() signal?: AbortSignal) {
-    const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId, { signal });
+    const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId, { signal, ...this.auditIndex.searchOptions() });
     sendListAnswer(reply, { head: { status: 'ok', handler: 'devices/history', deviceId: query.deviceId }, key: 'events', items: events });
   }
 

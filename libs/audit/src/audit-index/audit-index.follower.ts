@@ -1,6 +1,7 @@
 import { DECISIONS_STREAM_PREFIX, type EventLedger, type LedgerSubscription, type RecordedEvent } from '@warden/ledger';
 import type { AuditIndexStore, IndexEntry } from './audit-index.store';
 import { catchUpIndex, keepIfOfLedger } from './index-catch-up';
+import type { AuditIndexAccess } from './audit-index.location';
 import type { DecisionSearchOptions } from './indexed-decisions';
 import { checkpointOf, indexEntryOf } from './index-entry';
 
@@ -31,7 +32,7 @@ export interface AuditIndexFollowerOptions {
  * ({@link reportFailure}) the follower throws it away and rebuilds it from the ledger, and
  * queries scan meanwhile.
  */
-export class AuditIndexFollower {
+export class AuditIndexFollower implements AuditIndexAccess {
   private store: AuditIndexStore | undefined;
   private usable = false;
   private stopped = false;

@@ -5,3 +5,4 @@ export { AuditIndexFollower, type AuditIndexFollowerOptions, type AuditIndexNoti
 export { catchUpIndex, keepIfOfLedger, rebuildIndex, type IndexCatchUpOptions } from './index-catch-up';
 export { checkpointHolds, indexEntryOf } from './index-entry';
 export { decisionPages, type DecisionPage, type DecisionSearchOptions, type DecisionSelection } from './indexed-decisions';
+export { type AuditIndexAccess, defaultAuditIndexPath } from './audit-index.location';
