@@ -8,7 +8,7 @@
  */
 import { type AuditIndexAccess, deviceHistory, exportOrgLines, rebuildIndex, SqliteAuditIndexStore } from '@warden/audit';
 import { SqliteEventLedger } from '@warden/ledger';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditDecisionsReader } from '../apps/control-plane/src/http/audit-decisions.reader';
@@ -33,16 +33,22 @@ export async function runAuditIndexBench(): Promise<AuditIndexFigures> {
   const indexPath = join(dir, 'index.sqlite');
   try {
     const reuse = existsSync(ledgerPath);
-    const ledger = await SqliteEventLedger.open({ path: ledgerPath });
     let generateSeconds = 0;
     if (!reuse) {
+      // Generated under another name and renamed once complete: an interrupted run is never reused.
+      const partial = `${ledgerPath}.partial`;
+      for (const file of [partial, `${partial}-wal`, `${partial}-shm`]) rmSync(file, { force: true });
+      const writing = await SqliteEventLedger.open({ path: partial });
       const started = performance.now();
-      await generateDecisionLedger(ledger, shape, (done, all) => {
+      await generateDecisionLedger(writing, shape, (done, all) => {
         if (done % 500_000 === 0 || done === all) process.stderr.write(`\rgenerating: ${done.toLocaleString()}/${all.toLocaleString()} decisions (${Math.round(done / ((performance.now() - started) / 1000)).toLocaleString()}/s)`);
       });
+      await writing.close();
       process.stderr.write('\n');
       generateSeconds = (performance.now() - started) / 1000;
+      renameSync(partial, ledgerPath);
     }
+    const ledger = await SqliteEventLedger.open({ path: ledgerPath });
     const ledgerBytes = statSync(ledgerPath).size;
 
     let started = performance.now();

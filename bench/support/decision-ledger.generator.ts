@@ -46,7 +46,8 @@ export async function generateDecisionLedger(ledger: EventLedger, shape: Decisio
     const events: NewEvent[] = [];
     for (let i = written; i < Math.min(total, written + BATCH); i++) {
       const { org, device } = decisionTarget(i, shape);
-      const decisionId = `q${i}`;
+      // Zero-padded: ids in insertion order keep the adapter's unique index on event ids appending, not splitting pages.
+      const decisionId = `q${String(i).padStart(10, '0')}`;
       events.push({
         eventId: decisionId,
         type: 'PermissionDecided',

@@ -4,6 +4,7 @@ import { CliUsageError } from './cli-config';
 import { registerAuditCommands } from './commands/audit.commands';
 import { registerDevicesCommands } from './commands/devices.commands';
 import { registerExportCommands } from './commands/export.commands';
+import { registerIndexCommands } from './commands/index.commands';
 import { registerKeysCommands } from './commands/keys.commands';
 import { registerLocksCommands } from './commands/locks.commands';
 import { registerOrgCommands } from './commands/org.commands';
@@ -20,6 +21,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const program = new Command('warden').version(TOOL_VERSION).exitOverride().showHelpAfterError();
   registerAuditCommands(program);
   registerExportCommands(program);
+  registerIndexCommands(program);
   registerDevicesCommands(program);
   registerOrgCommands(program);
   registerLocksCommands(program);
