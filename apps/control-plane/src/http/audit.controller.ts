@@ -61,10 +61,11 @@ export class AuditController {
   }
 
   @Get('decisions/summary')
+  @AuditRead()
   @ApiOperation({ summary: "The org's recorded decisions per minute and code over the last minutes (default 15, at most 60), as this node has read them" })
   @ApiOkResponse({ type: DecisionSummaryResponseDto.Output })
-  async summary(@Principal() principal: KeyPrincipal, @Query() query: DecisionSummaryQueryDto) {
-    return { status: 'ok', handler: 'audit/decisions/summary', ...(await this.summaries.summary(principal.orgId, query.minutes)) };
+  async summary(@Principal() principal: KeyPrincipal, @Query() query: DecisionSummaryQueryDto, @QuerySignal() signal?: AbortSignal) {
+    return { status: 'ok', handler: 'audit/decisions/summary', ...(await this.summaries.summary(principal.orgId, query.minutes, signal)) };
   }
 
   @Get('events')
