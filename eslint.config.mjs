@@ -7,6 +7,8 @@ const APPS = { regex: '(^|/)apps/', message: 'libs never import apps' };
 const SQLITE = { name: 'better-sqlite3', message: 'the SQLite client belongs to libs/ledger/src/sqlite/ (and the page copier in sqlite-backup/) only' };
 const EVENTSTORE = { name: '@eventstore/db-client', message: 'the EventStoreDB client belongs to libs/ledger/src/eventstoredb/ only' };
 const CONSOLE_FEATURES = ['auth', 'overview', 'devices', 'audit', 'keys'];
+/** Folders that own the SQLite client: the ledger's adapter, its online backup, and the audit index's (a derived file of its own). */
+const SQLITE_OWNERS = ['libs/ledger/src/sqlite/**', 'libs/ledger/src/sqlite-backup/**', 'libs/audit/src/audit-index/sqlite/**'];
 const TEST_FILES = ['**/*.spec.ts', '**/*.fixture.ts', 'libs/testing/**', 'test/**', 'bench/**'];
 
 /** no-restricted-imports for one group of files: the paths and patterns given, nothing else. */
@@ -18,12 +20,12 @@ export default tseslint.config(
   { ignores: ['dist/**', '**/dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', 'apps/console/src/api/schema.d.ts'] },
   { files: ['**/*.ts', '**/*.tsx'], languageOptions: { parser: tseslint.parser } },
   // Everywhere: lib entry points only; vendor clients only inside their adapter folder (tests may open a file to inspect it).
-  restrict(['**/*.ts'], { paths: [SQLITE, EVENTSTORE], patterns: [DEEP_IMPORT], ignores: ['libs/ledger/src/sqlite/**', 'libs/ledger/src/sqlite-backup/**', 'libs/ledger/src/eventstoredb/**', ...TEST_FILES] }),
+  restrict(['**/*.ts'], { paths: [SQLITE, EVENTSTORE], patterns: [DEEP_IMPORT], ignores: [...SQLITE_OWNERS, 'libs/ledger/src/eventstoredb/**', ...TEST_FILES] }),
   restrict(TEST_FILES, { patterns: [DEEP_IMPORT] }),
   restrict(['libs/ledger/src/sqlite/**', 'libs/ledger/src/sqlite-backup/**'], { paths: [EVENTSTORE], patterns: [DEEP_IMPORT] }),
   restrict(['libs/ledger/src/eventstoredb/**'], { paths: [SQLITE], patterns: [DEEP_IMPORT] }),
   // Libs never import apps.
-  restrict(['libs/**/*.ts'], { paths: [SQLITE, EVENTSTORE], patterns: [DEEP_IMPORT, APPS], ignores: ['libs/ledger/src/sqlite/**', 'libs/ledger/src/sqlite-backup/**', 'libs/ledger/src/eventstoredb/**', ...TEST_FILES] }),
+  restrict(['libs/**/*.ts'], { paths: [SQLITE, EVENTSTORE], patterns: [DEEP_IMPORT, APPS], ignores: [...SQLITE_OWNERS, 'libs/ledger/src/eventstoredb/**', ...TEST_FILES] }),
   // The domain imports nothing but itself.
   restrict(['libs/domain/src/**/*.ts'], {
     patterns: [{ regex: '^(?!\\.{1,2}/)', message: 'libs/domain imports nothing but itself (pure TypeScript: no libraries, no node:*)' }],

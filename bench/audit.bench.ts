@@ -3,7 +3,10 @@
  * half control events across many orgs, half decision records on two nodes), measure in one
  * run the raw read rate (read and JSON-parse only), the replay-with-verification rate
  * (rebuild every org, re-decide every decision, recompute every hash), their ratio, peak RSS,
- * and export throughput (the largest org, NDJSON).
+ * and export throughput (the largest org, NDJSON). First, the audit index part
+ * (audit-index.part.ts): a ledger of 10M decision records and the audit reads of one device
+ * and one org through the index (BENCH_AUDIT_DECISIONS=0 skips it; BENCH_AUDIT_EVENTS=0 skips
+ * the replay part).
  */
 import { exportOrg, replayLedger } from '@warden/audit';
 import { decisionsStream, orgStream, SqliteEventLedger, type NewEvent } from '@warden/ledger';
@@ -12,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineDescription } from './support/bench-environment';
 import { writeResult } from './support/results';
+import { runAuditIndexBench } from './audit-index.part';
 
 const TOTAL = Number(process.env.BENCH_AUDIT_EVENTS ?? 1_000_000);
 const DEVICES_PER_ORG = 250;
@@ -59,6 +63,12 @@ async function generate(ledger: SqliteEventLedger): Promise<{ orgs: number; larg
 }
 
 async function main(): Promise<void> {
+  if (Number(process.env.BENCH_AUDIT_DECISIONS ?? 1) > 0) {
+    const index = await runAuditIndexBench();
+    console.log(index.table);
+    writeResult('audit-index', { table: `bench:audit (audit index) on ${machineDescription()} (${new Date().toISOString()})\n\n${index.table}`, json: { machine: machineDescription(), ...index.json } });
+  }
+  if (TOTAL === 0) return;
   const dir = mkdtempSync(join(tmpdir(), 'warden-audit-bench-'));
   try {
     const ledger = await SqliteEventLedger.open({ path: join(dir, 'ledger.sqlite') });

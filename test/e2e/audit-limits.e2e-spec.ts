@@ -95,7 +95,8 @@ describe('audit query budget', () => {
   let decisionPageReads: number;
 
   beforeAll(async () => {
-    cp = await startControlPlane({ env: { ...SQLITE, WARDEN_AUDIT_QUERY_TIMEOUT_MS: '1' } });
+    // The scans are what is stopped here: no audit index (its follower reads the decision streams too).
+    cp = await startControlPlane({ env: { ...SQLITE, WARDEN_AUDIT_QUERY_TIMEOUT_MS: '1', WARDEN_DECISION_INDEX_PATH: 'off' } });
     const http = new WardenHttp(cp.url);
     const org = await createOrg(http, ADMIN_TOKEN);
     audited = http.withKey(org.orgKey);

@@ -5,6 +5,7 @@ import { registerAuditCommands } from './commands/audit.commands';
 import { registerBackupCommands } from './commands/backup.commands';
 import { registerDevicesCommands } from './commands/devices.commands';
 import { registerExportCommands } from './commands/export.commands';
+import { registerIndexCommands } from './commands/index.commands';
 import { registerKeysCommands } from './commands/keys.commands';
 import { registerLocksCommands } from './commands/locks.commands';
 import { registerOrgCommands } from './commands/org.commands';
@@ -23,6 +24,7 @@ async function main(argv: readonly string[]): Promise<void> {
   registerAuditCommands(program);
   registerExportCommands(program);
   registerBackupCommands(program);
+  registerIndexCommands(program);
   registerDevicesCommands(program);
   registerOrgCommands(program);
   registerLocksCommands(program);

@@ -55,6 +55,7 @@ import { WatchController } from './http/watch.controller';
 import { InProcessPermissionBroadcaster } from '@warden/broadcast';
 import { NODE_IDENTITY, PINO_LOGGER, WARDEN_CONFIG } from './lifecycle/tokens';
 import { ProjectionSnapshots } from './lifecycle/projection-snapshots';
+import { AuditIndexService } from './lifecycle/audit-index.service';
 import { readOpenFileLimit, watchCeiling } from './lifecycle/watch-ceiling';
 import { WardenLifecycle } from './lifecycle/warden-lifecycle';
 import { PromMetrics } from './observability/prom-metrics';
@@ -193,7 +194,8 @@ export class AppModule {
         useFactory: (p: PermissionProjection, l: EventLedger) => new ProjectionSnapshots(config, options.identity.nodeId, p, l, options.logger),
         inject: [PermissionProjection, EventLedger],
       },
-      { provide: AuditDecisionsReader, useFactory: (l: EventLedger) => new AuditDecisionsReader(l), inject: [EventLedger] },
+      { provide: AuditIndexService, useFactory: (l: EventLedger) => new AuditIndexService(config, options.identity.nodeId, l, options.logger), inject: [EventLedger] },
+      { provide: AuditDecisionsReader, useFactory: (l: EventLedger, i: AuditIndexService) => new AuditDecisionsReader(l, i), inject: [EventLedger, AuditIndexService] },
       { provide: AuditEventsReader, useFactory: (l: EventLedger) => new AuditEventsReader(l), inject: [EventLedger] },
       {
         provide: DecisionSummaryReader,

@@ -24,5 +24,6 @@ export {
   type ReplayVerdict,
 } from './replay';
 export { type BreachKind, checkInvariants, type InvariantBreach, type InvariantOptions, type InvariantReport } from './invariants';
-export { deviceHistory, type DeviceHistoryEntry, type DeviceStateAt, type LedgerMoment, orgStateAt, type OrgStateAt } from './time-travel';
+export { deviceHistory, type DeviceHistoryEntry, type DeviceHistoryOptions, type DeviceStateAt, type LedgerMoment, orgStateAt, type OrgStateAt } from './time-travel';
+export * from './audit-index';
 export { backupLedger, type BackupOptions, type BackupProgress, type BackupReport } from './backup/ledger-backup';

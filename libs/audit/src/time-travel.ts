@@ -15,6 +15,7 @@ import { ChainChecker } from './chain-checker';
 import { deviceAcks } from './device-acks';
 import { AUDIT_PAGE_ROWS, type CooperativeOptions, LoopPacer, readStreamCooperatively, readStreamPages } from './cooperative-scan';
 import { scanLedger } from './ledger-scan';
+import { decisionPages, type DecisionSearchOptions } from './audit-index/indexed-decisions';
 
 /** A moment of the ledger: an ISO 8601 time (compared with the events' `at`) or a ledger position (inclusive). */
 export type LedgerMoment = { readonly time: string } | { readonly position: bigint };
@@ -105,18 +106,24 @@ export interface DeviceHistoryEntry {
 /** Org-wide control events that change every device's permission. */
 const ORG_WIDE = new Set(['OrgSuspended', 'OrgResumed', 'DeviceLimitSet']);
 
+/** Options of {@link deviceHistory}: a cooperative read, through the audit index when there is one. */
+export interface DeviceHistoryOptions extends CooperativeOptions, Pick<DecisionSearchOptions, 'index' | 'onIndexFailure'> {}
+
 /**
  * A device's story in ledger order: its own control events, the org-wide events (suspend,
  * resume, cap changes), any other control event that changed its permission (a lock or a lift
  * whose selector matches it, another device's removal that moved it across the cap: the
- * relay's `foldPermissionChanges`), every decision recorded about it and every ack
- * it sent (`PermissionAcknowledged`, placed at the position the ack was recorded; its data
- * names the position of the change it acknowledges). Reads the org stream and scans the
- * decision and ack streams, whose hash chains are verified on the way
- * (a break throws LedgerIntegrityError: a history is never shown from a tampered ledger).
+ * relay's `foldPermissionChanges`), every decision recorded about it and every ack it sent
+ * (`PermissionAcknowledged`, placed at the position the ack was recorded; its data names the
+ * position of the change it acknowledges). Reads the org stream, then the device's decisions:
+ * with an audit index, the records it names (each read from its stream, hash and link to the
+ * record before it checked by the ledger) and the short tail after its checkpoint; without
+ * one, a scan of the decision streams whose whole hash chains are checked on the way; then the
+ * ack streams, chain-checked. Either way a broken record throws LedgerIntegrityError: a
+ * history is never shown from a tampered record.
  * Reads cooperatively, like {@link orgStateAt}.
  */
-export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions = {}): Promise<DeviceHistoryEntry[]> {
+export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId: string, options: DeviceHistoryOptions = {}): Promise<DeviceHistoryEntry[]> {
   const entries: DeviceHistoryEntry[] = [];
   const state = initialOrgState(orgId);
   // The fold costs about as much as reading (100,000 registrations: +30% over reading alone), so
@@ -134,6 +141,24 @@ export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId
       if (mine || changedMine || ORG_WIDE.has(event.type)) entries.push(entryOf(recorded, event.data.at));
     }
   }
+  const decisions = options.index ? await indexedDecisionEntries(ledger, orgId, deviceId, options) : await scannedDecisionEntries(ledger, orgId, deviceId, options);
+  const acks = (await deviceAcks(ledger, orgId, deviceId, options)).map(({ recorded, ack }) => entryOf(recorded, ack.recordedAt));
+  return mergeByPosition(mergeByPosition(entries, decisions), acks);
+}
+
+/** The device's decisions through the audit index (decisionPages), each record checked against the one before it in its stream. */
+async function indexedDecisionEntries(ledger: EventLedger, orgId: string, deviceId: string, options: DeviceHistoryOptions): Promise<DeviceHistoryEntry[]> {
+  const decisions: DeviceHistoryEntry[] = [];
+  for await (const page of decisionPages(ledger, { orgId, deviceId }, { ...options, verified: true })) {
+    for (const recorded of page.records) {
+      if (recorded.type === 'PermissionDecided') decisions.push(entryOf(recorded, parsePermissionDecided(recorded.data).data.decidedAt));
+    }
+  }
+  return decisions;
+}
+
+/** The device's decisions by a scan of every decision stream, whose hash chains are checked whole. */
+async function scannedDecisionEntries(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions): Promise<DeviceHistoryEntry[]> {
   const checker = new ChainChecker();
   const decisions: DeviceHistoryEntry[] = [];
   const scan = { streamPrefixes: [DECISIONS_STREAM_PREFIX], pageSize: options.pageSize ?? AUDIT_PAGE_ROWS, signal: options.signal };
@@ -143,8 +168,7 @@ export async function deviceHistory(ledger: EventLedger, orgId: string, deviceId
     const { data } = parsePermissionDecided(recorded.data);
     if (data.orgId === orgId && data.deviceId === deviceId) decisions.push(entryOf(recorded, data.decidedAt));
   }
-  const acks = (await deviceAcks(ledger, orgId, deviceId, options)).map(({ recorded, ack }) => entryOf(recorded, ack.recordedAt));
-  return mergeByPosition(mergeByPosition(entries, decisions), acks);
+  return decisions;
 }
 
 function integrityError(recorded: RecordedEvent, reason: string): LedgerIntegrityError {

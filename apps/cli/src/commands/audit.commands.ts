@@ -1,6 +1,7 @@
 import { checkInvariants, deviceHistory, type DeviceHistoryEntry, orgStateAt, replayLedger } from '@warden/audit';
 import type { Command } from 'commander';
-import { CliUsageError } from '../cli-config';
+import { CliUsageError, loadCliConfig } from '../cli-config';
+import { openIndexForReading } from './audit-index';
 import { ExitCode } from '../exit-codes';
 import { Progress } from '../progress';
 import { printJson, withLedger } from './with-ledger';
@@ -61,7 +62,8 @@ export function registerAuditCommands(program: Command): void {
     .requiredOption('--device <deviceId>', 'the device')
     .option('--json', 'print JSON')
     .action(async (options: { org: string; device: string; json?: boolean }) => {
-      const history = await withLedger((ledger) => deviceHistory(ledger, options.org, options.device));
+      const index = openIndexForReading(loadCliConfig());
+      const history = await withLedger((ledger) => deviceHistory(ledger, options.org, options.device, index.search)).finally(index.close);
       if (options.json) return printJson(history);
       for (const entry of history) console.log(`${entry.position}\t${entry.at}\t${entry.type}\t${describe(entry)}`);
     });

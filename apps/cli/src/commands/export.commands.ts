@@ -2,7 +2,8 @@ import { exportOrg, verifyExport } from '@warden/audit';
 import type { Command } from 'commander';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { CliUsageError } from '../cli-config';
+import { CliUsageError, loadCliConfig } from '../cli-config';
+import { openIndexForReading } from './audit-index';
 import { ExitCode } from '../exit-codes';
 import { Progress } from '../progress';
 import { TOOL_VERSION } from '../tool-version';
@@ -22,8 +23,10 @@ export function registerExportCommands(program: Command): void {
     .action(async (options: { org: string; from?: string; to?: string; format: string; out: string; sign?: string }) => {
       if (options.format !== 'ndjson' && options.format !== 'csv') throw new CliUsageError('--format must be ndjson or csv');
       const progress = new Progress('export');
+      const index = openIndexForReading(loadCliConfig());
       const manifest = await withLedger((ledger) =>
         exportOrg(ledger, {
+          ...index.search,
           orgId: options.org,
           from: options.from,
           to: options.to,
@@ -33,7 +36,7 @@ export function registerExportCommands(program: Command): void {
           toolVersion: TOOL_VERSION,
           onProgress: (records: number) => progress.update(records),
         }),
-      );
+      ).finally(index.close);
       progress.stop();
       console.log(`exported ${manifest.records} records (${manifest.controlEvents} control events, ${manifest.decisions} decisions) to ${options.out}`);
       console.log(`manifest: ${options.out}.manifest.json${options.sign ? ` (signed: ${options.out}.manifest.sig)` : ''}; sha256 ${manifest.sha256}`);

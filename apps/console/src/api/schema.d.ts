@@ -1997,6 +1997,20 @@ export interface operations {
                     "application/json": components["schemas"]["DecisionSummaryResponseDto_Output"];
                 };
             };
+            /** @description too_many_queries: the org (or the node) already runs its most audit queries at once */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description query_timeout: the query ran past WARDEN_AUDIT_QUERY_TIMEOUT_MS and was stopped */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description an error: `error` is a stable code */
             default: {
                 headers: {

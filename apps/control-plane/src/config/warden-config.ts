@@ -58,6 +58,8 @@ export const configSchema = z.object({
   WARDEN_AUDIT_MAX_QUERIES: z.coerce.number().int().min(1).max(10_000).default(8),
   /** Budget of one audit query; past it the query stops and answers 503 query_timeout. */
   WARDEN_AUDIT_QUERY_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(10_000),
+  /** The audit index file (decisions by org, device and position); `off`: none, audit reads scan. Default: `decision-index-<nodeId>.sqlite` in the data dir. */
+  WARDEN_DECISION_INDEX_PATH: optionalString,
   /** Test-only fault injection: `crash-before-publish` kills the process before the relay publishes a revoke. */
 });
 
@@ -116,6 +118,11 @@ export interface WardenConfig {
    * after `timeoutMs` (503 query_timeout).
    */
   readonly auditQueries: { readonly perOrg: number; readonly perNode: number; readonly timeoutMs: number };
+  /**
+   * The audit index: a file path, `off`, or undefined for the default
+   * (`decision-index-<nodeId>.sqlite` in the data dir; in memory with the memory ledger).
+   */
+  readonly decisionIndexPath: string | undefined;
 }
 
 /** A configuration error: its message names every bad variable. */
@@ -162,5 +169,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WardenConfig {
     ackWaits: { maxWaits: e.WARDEN_ACK_MAX_WAITS, maxWaitsPerOrg: e.WARDEN_ACK_MAX_WAITS_PER_ORG },
     consoleDir: e.WARDEN_CONSOLE_DIR,
     auditQueries: { perOrg: e.WARDEN_AUDIT_MAX_QUERIES_PER_ORG, perNode: e.WARDEN_AUDIT_MAX_QUERIES, timeoutMs: e.WARDEN_AUDIT_QUERY_TIMEOUT_MS },
+    decisionIndexPath: e.WARDEN_DECISION_INDEX_PATH,
   };
 }

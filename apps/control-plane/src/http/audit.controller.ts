@@ -5,6 +5,7 @@ import { EventLedger } from '@warden/ledger';
 import type { KeyPrincipal } from '@warden/projection';
 import type { FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
+import { AuditIndexService } from '../lifecycle/audit-index.service';
 import { PINO_LOGGER } from '../lifecycle/tokens';
 import { AdminKeyEndpoint } from './auth/admin-key-endpoint.decorator';
 import { Principal } from './auth/principal';
@@ -34,6 +35,7 @@ export class AuditController {
     private readonly decisions: AuditDecisionsReader,
     private readonly events: AuditEventsReader,
     private readonly summaries: DecisionSummaryReader,
+    private readonly auditIndex: AuditIndexService,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -59,10 +61,11 @@ export class AuditController {
   }
 
   @Get('decisions/summary')
+  @AuditRead()
   @ApiOperation({ summary: "The org's recorded decisions per minute and code over the last minutes (default 15, at most 60), as this node has read them" })
   @ApiOkResponse({ type: DecisionSummaryResponseDto.Output })
-  async summary(@Principal() principal: KeyPrincipal, @Query() query: DecisionSummaryQueryDto) {
-    return { status: 'ok', handler: 'audit/decisions/summary', ...(await this.summaries.summary(principal.orgId, query.minutes)) };
+  async summary(@Principal() principal: KeyPrincipal, @Query() query: DecisionSummaryQueryDto, @QuerySignal() signal?: AbortSignal) {
+    return { status: 'ok', handler: 'audit/decisions/summary', ...(await this.summaries.summary(principal.orgId, query.minutes, signal)) };
   }
 
   @Get('events')
@@ -95,7 +98,7 @@ export class AuditController {
   @ApiProduces('application/x-ndjson')
   @ApiOkResponse({ description: 'one JSON record per line', schema: { type: 'string' } })
   async export(@Principal() principal: KeyPrincipal, @Query() query: AuditExportQueryDto, @Res() reply: FastifyReply, @QuerySignal() signal?: AbortSignal) {
-    const lines = exportOrgLines(this.ledger, { orgId: principal.orgId, from: query.from, to: query.to, pageSize: AUDIT_PAGE_ROWS, signal });
+    const lines = exportOrgLines(this.ledger, { orgId: principal.orgId, from: query.from, to: query.to, pageSize: AUDIT_PAGE_ROWS, signal, ...this.auditIndex.searchOptions() });
     await sendNdjson(reply, lines, EXPORT_HEADERS, (error, httpStatus) => {
       if (httpStatus >= 500) this.logger.error({ err: error }, 'audit export cut short');
     });

@@ -1,4 +1,5 @@
 import { decisionsStream, InMemoryEventLedger, orgStream } from '@warden/ledger';
+import { AUDIT_PAGE_ROWS } from '@warden/audit';
 import { DecisionSummaryReader } from './decision-summary.reader';
 
 const T0 = Date.parse('2030-01-01T10:00:00.000Z');
@@ -67,5 +68,23 @@ describe('DecisionSummaryReader', () => {
     const [a, b] = await Promise.all([reader.summary('o1', 1), reader.summary('o1', 1)]);
     expect(readAll).toHaveBeenCalledTimes(1);
     expect(a.buckets).toEqual(b.buckets);
+  });
+
+  it("reads in the audit reads' pages, not in pages of thousands", async () => {
+    for (let i = 0; i < 70; i++) await decided('o1', 'ALLOW', T0 + 14 * MINUTE);
+    const reader = new DecisionSummaryReader(ledger, () => now);
+    const readAll = jest.spyOn(ledger, 'readAll');
+    expect((await reader.summary('o1', 1)).buckets[0]!.counts).toEqual({ ALLOW: 70 });
+    expect(readAll.mock.calls.map(([options]) => options?.limit)).toEqual([AUDIT_PAGE_ROWS, AUDIT_PAGE_ROWS]);
+  });
+
+  it('stops waiting when its audit query is stopped, and the shared read still serves the next request', async () => {
+    for (let i = 0; i < 200; i++) await decided('o1', 'DEVICE_REVOKED', T0 + 14 * MINUTE);
+    const reader = new DecisionSummaryReader(ledger, () => now);
+    const query = new AbortController();
+    const stopped = reader.summary('o1', 1, query.signal);
+    query.abort(new Error('query_timeout'));
+    await expect(stopped).rejects.toThrow('query_timeout');
+    expect((await reader.summary('o1', 1)).buckets[0]!.counts).toEqual({ DEVICE_REVOKED: 200 });
   });
 });

@@ -1,3 +1,4 @@
+import { AUDIT_PAGE_ROWS, yieldToEventLoop } from '@warden/audit';
 import { DECISIONS_STREAM_PREFIX, type EventLedger } from '@warden/ledger';
 
 const MINUTE_MS = 60_000;
@@ -8,7 +9,7 @@ export interface DecisionSummaryLimits {
   readonly scanPage: number;
   readonly scanBudget: number;
 }
-const LIMITS: DecisionSummaryLimits = { scanPage: 5000, scanBudget: 100_000 };
+const LIMITS: DecisionSummaryLimits = { scanPage: AUDIT_PAGE_ROWS, scanBudget: 100_000 };
 
 export interface DecisionSummary {
   readonly minutes: number;
@@ -21,9 +22,12 @@ export interface DecisionSummary {
 /**
  * Recorded decisions per org, minute and code, over the last hour, for the console's chart.
  *
- * Decision records are not indexed by time, so this node follows the decision streams
- * incrementally: each request reads on from the position the previous one reached (pages of
- * 5000, yielding to the event loop between pages, at most 100,000 records per request),
+ * This node follows the decision streams incrementally: each request reads on from the
+ * position the previous one reached, in the audit reads' pages (AUDIT_PAGE_ROWS, waiting its
+ * turn in the audit turn queue between two pages, like every other audit read; at most
+ * 100,000 records per request), and the route is an audit read (AuditQueryGate: caps and
+ * time budget; a request whose budget runs out stops waiting, the shared read goes on to its
+ * own budget),
  * folds the records into per-minute counters and drops minutes older than an hour. The first
  * request after a start reads the decision streams from the beginning and may answer
  * `complete: false` until the node has caught up with the head. Concurrent requests share one
@@ -43,8 +47,8 @@ export class DecisionSummaryReader {
   ) {}
 
   /** The org's counts for the last `minutes` minutes, the current (partial) minute last. */
-  async summary(orgId: string, minutes: number): Promise<DecisionSummary> {
-    const complete = await this.catchUp();
+  async summary(orgId: string, minutes: number, signal?: AbortSignal): Promise<DecisionSummary> {
+    const complete = await untilAborted(this.catchUp(), signal);
     const last = minuteOf(this.now());
     const first = last - (minutes - 1) * MINUTE_MS;
     const buckets: DecisionSummary['buckets'] = [];
@@ -76,7 +80,7 @@ export class DecisionSummaryReader {
       scanned += page.length;
       if (page.length < this.limits.scanPage) return true;
       if (scanned >= this.limits.scanBudget) return false;
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   }
 
@@ -99,6 +103,17 @@ export class DecisionSummaryReader {
   private prune(horizon: number): void {
     for (const minute of this.counts.keys()) if (minute < horizon) this.counts.delete(minute);
   }
+}
+
+/** The read, or the signal's reason once it aborts (the read itself goes on for the other requests sharing it). */
+function untilAborted<T>(read: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return read;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', abort, { once: true });
+    read.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 function minuteOf(ms: number): number {

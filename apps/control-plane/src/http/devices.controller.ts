@@ -10,6 +10,7 @@ import {
   RegisterResponseDto,
 } from './devices.responses';
 import { deviceHistory } from '@warden/audit';
+import { AuditIndexService } from '../lifecycle/audit-index.service';
 import { decideValidation, OrgErrors, WardenError, type DeviceOutcome } from '@warden/domain';
 import { EventLedger } from '@warden/ledger';
 import {
@@ -50,6 +51,7 @@ export class DevicesController {
     private readonly clock: Clock,
     private readonly liveness: LivenessTracker,
     private readonly awaitAcks: AwaitAcks,
+    private readonly auditIndex: AuditIndexService,
   ) {}
 
   @Post('register')
@@ -156,7 +158,7 @@ export class DevicesController {
   @ApiOperation({ summary: "A device's control events, recorded decisions and acks, in ledger order" })
   @ApiOkResponse({ type: DeviceHistoryResponseDto.Output })
   async deviceHistory(@Principal() principal: KeyPrincipal, @Query() query: DeviceIdQueryDto, @Res() reply: FastifyReply, @QuerySignal() signal?: AbortSignal) {
-    const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId, { signal });
+    const events = await deviceHistory(this.ledger, principal.orgId, query.deviceId, { signal, ...this.auditIndex.searchOptions() });
     sendListAnswer(reply, { head: { status: 'ok', handler: 'devices/history', deviceId: query.deviceId }, key: 'events', items: events });
   }
 

@@ -4,6 +4,7 @@ import { EventLedger, SqliteEventLedger } from '@warden/ledger';
 import { PermissionProjection, ProjectionRunner } from '@warden/projection';
 import type { Logger } from 'pino';
 import { PermissionPush } from './permission-push';
+import { AuditIndexService } from './audit-index.service';
 import { ProjectionSnapshots } from './projection-snapshots';
 import { PINO_LOGGER } from './tokens';
 
@@ -11,8 +12,9 @@ import { PINO_LOGGER } from './tokens';
  * Start-up and shut-down order: the projection catches up with the ledger before the HTTP
  * server takes requests (Nest runs onModuleInit before listen), starting from its snapshot
  * when there is a usable one, then the lease machinery (liveness feed, expirer timer), then
- * permission push starts (SSE relay; NATS in the background). On shutdown, after the server
- * stopped taking requests: the expirer and the liveness feed stop, push stops, the projection
+ * permission push starts (SSE relay; NATS in the background), and the audit index starts
+ * following the ledger in the background. On shutdown, after the server
+ * stopped taking requests: the expirer, the audit index and the liveness feed stop, push stops, the projection
  * stops and is snapshotted, pending decision records are flushed, then the ledger is closed.
  */
 @Injectable()
@@ -26,6 +28,7 @@ export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
     private readonly snapshots: ProjectionSnapshots,
     private readonly liveness: LivenessFeed,
     private readonly expirer: LeaseExpirer,
+    private readonly auditIndex: AuditIndexService,
     @Inject(PINO_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -43,10 +46,13 @@ export class WardenLifecycle implements OnModuleInit, OnApplicationShutdown {
     await this.liveness.start();
     this.expirer.start();
     await this.push.start();
+    // In the background: the HTTP server does not wait for it (audit reads scan what it has not taken in).
+    this.auditIndex.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.expirer.stop();
+    await this.auditIndex.stop();
     await this.liveness.stop();
     await this.push.stop();
     await this.runner.stop();

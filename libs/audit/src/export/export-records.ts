@@ -7,6 +7,8 @@ import {
   orgStream,
 } from '@warden/ledger';
 import { readAllPages } from '../cooperative-scan';
+import type { IndexEntry } from '../audit-index/audit-index.store';
+import { type DecisionPage, type DecisionSearchOptions, decisionPages } from '../audit-index/indexed-decisions';
 
 /** Which records of the ledger an export covers. */
 export interface ExportSelection {
@@ -22,6 +24,10 @@ export interface ExportSelection {
    * between two pages and stops there once the signal aborts (cooperative-scan.ts).
    */
   signal?: AbortSignal;
+  /** The audit index (decisions by org and position), when there is one: the org's decisions are then read from where it says they are. */
+  index?: DecisionSearchOptions['index'];
+  /** Told when the index could not be used (the export went on by scanning). */
+  onIndexFailure?: DecisionSearchOptions['onIndexFailure'];
 }
 
 /** A parsed time range; an absent bound is open. */
@@ -57,8 +63,7 @@ export function recordTime(event: Pick<RecordedEvent, 'data'>): number | undefin
 export function isInRange(event: Pick<RecordedEvent, 'data'>, range: TimeRange): boolean {
   if (range.fromMs === undefined && range.toMs === undefined) return true;
   const ms = recordTime(event);
-  if (ms === undefined) return false;
-  return (range.fromMs === undefined || ms >= range.fromMs) && (range.toMs === undefined || ms <= range.toMs);
+  return ms !== undefined && isTimeInRange(ms, range);
 }
 
 /** True when the event belongs to the org: its control stream, or a decision record naming it. */
@@ -73,23 +78,71 @@ export function belongsToOrg(event: Pick<RecordedEvent, 'streamId' | 'data'>, or
  * One org's records in ledger (position) order: the control events of `org-<orgId>` and the
  * decision records naming the org, optionally limited to a time range.
  *
- * Reads `readAll` one page at a time and holds one page at most, so exporting millions of
- * records takes bounded memory; served by the control plane (`signal`), it yields to the
- * event loop between two pages, so it never holds enforcement up for more than a page. The export is a snapshot: it stops at the ledger head seen
- * when reading starts, so events appended meanwhile do not make it longer.
+ * Reads one page at a time and holds one page at most, so exporting millions of records
+ * takes bounded memory; served by the control plane (`signal`), it yields to the event loop
+ * between two pages, so it never holds enforcement up for more than a page. The export is a
+ * snapshot: it stops at the ledger head seen when reading starts, so events appended
+ * meanwhile do not make it longer. With an audit index, the org's control stream and its
+ * decisions (decisionPages: the records the index names, then the tail after its
+ * checkpoint) are read side by side and merged by position, instead of scanning every
+ * decision record of the ledger; the records are the same.
  */
 export async function* exportRecords(ledger: EventLedger, selection: ExportSelection): AsyncGenerator<RecordedEvent> {
   const range = parseTimeRange(selection.from, selection.to);
   const limit = selection.pageSize ?? DEFAULT_READ_ALL_LIMIT;
   const head = await ledger.headPosition();
   if (head === undefined) return;
+  const cooperative = { pageSize: limit, signal: selection.signal };
+  if (selection.index) {
+    const control = flatten(readAllPages(ledger, { streamPrefixes: [orgStream(selection.orgId)] }, cooperative));
+    const keep = (entry: IndexEntry): boolean => entry.timeMs === null || isTimeInRange(entry.timeMs, range);
+    const decisions = flattenRecords(decisionPages(ledger, { orgId: selection.orgId, keep }, { index: selection.index, onIndexFailure: selection.onIndexFailure, signal: selection.signal }));
+    for await (const event of mergeByPosition(control, decisions)) {
+      if (event.position > head) return;
+      if (belongsToOrg(event, selection.orgId) && isInRange(event, range)) yield event;
+    }
+    return;
+  }
   // `org-acme` also prefixes `org-acme2`: the prefix only narrows the read, belongsToOrg decides.
   const streamPrefixes = [orgStream(selection.orgId), DECISIONS_STREAM_PREFIX];
-  for await (const page of readAllPages(ledger, { streamPrefixes }, { pageSize: limit, signal: selection.signal })) {
+  for await (const page of readAllPages(ledger, { streamPrefixes }, cooperative)) {
     for (const event of page) {
       if (event.position > head) return;
       if (belongsToOrg(event, selection.orgId) && isInRange(event, range)) yield event;
     }
+  }
+}
+
+/** True when a time (epoch ms) falls in the range; with no bound at all, every time does. */
+export function isTimeInRange(ms: number, range: TimeRange): boolean {
+  return (range.fromMs === undefined || ms >= range.fromMs) && (range.toMs === undefined || ms <= range.toMs);
+}
+
+async function* flatten(pages: AsyncIterable<RecordedEvent[]>): AsyncGenerator<RecordedEvent> {
+  for await (const page of pages) yield* page;
+}
+
+async function* flattenRecords(pages: AsyncIterable<DecisionPage>): AsyncGenerator<RecordedEvent> {
+  for await (const page of pages) yield* page.records;
+}
+
+/** Two position-ordered streams of records as one, in position order. */
+async function* mergeByPosition(a: AsyncGenerator<RecordedEvent>, b: AsyncGenerator<RecordedEvent>): AsyncGenerator<RecordedEvent> {
+  let nextA = await a.next();
+  let nextB = await b.next();
+  try {
+    while (!nextA.done || !nextB.done) {
+      if (nextB.done || (!nextA.done && nextA.value.position < nextB.value.position)) {
+        yield nextA.value as RecordedEvent;
+        nextA = await a.next();
+      } else {
+        yield nextB.value;
+        nextB = await b.next();
+      }
+    }
+  } finally {
+    await a.return(undefined);
+    await b.return(undefined);
   }
 }
 

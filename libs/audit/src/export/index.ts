@@ -4,6 +4,7 @@ export {
   belongsToOrg,
   exportRecords,
   isInRange,
+  isTimeInRange,
   parseTimeRange,
   recordTime,
 } from './export-records';
