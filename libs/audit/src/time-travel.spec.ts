@@ -131,7 +131,7 @@ describe('time travel', () => {
       await f.register('acme', 'd1');
       const suspended = await f.suspend('acme');
       await f.ack('acme', 'd1', suspended.position as bigint);
-      f.tamper(`UPDATE events SET data = replace(data, '"transport":"sse"', '"transport":"nats"') WHERE stream_id = 'acks-node-a'`);
+      f.tamper(`UPDATE events SET data = replace(data, '"transport":"sse"', '"transport":"nats"') WHERE stream = (SELECT id FROM names WHERE value = 'acks-node-a')`);
       await expect(deviceHistory(f.ledger, 'acme', 'd1')).rejects.toMatchObject({ code: 'ledger_integrity', streamId: 'acks-node-a' });
     });
   });
