@@ -23,8 +23,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function follow(ledger: EventLedger): AuditIndexFollower {
-  follower = new AuditIndexFollower(ledger, { open: (fresh) => openSqliteAuditIndex(path, fresh), notify: (n) => notices.push(n), flushEveryMs: 5 });
+function follow(ledger: EventLedger, retryMs?: number): AuditIndexFollower {
+  follower = new AuditIndexFollower(ledger, { open: (fresh) => openSqliteAuditIndex(path, fresh), notify: (n) => notices.push(n), flushEveryMs: 5, retryMs });
   follower.start();
   return follower;
 }
@@ -95,6 +95,24 @@ describe('AuditIndexFollower', () => {
     expect(f.index).not.toBe(broken);
     expect(entriesOf(f, 'acme2')).toBe(20);
     expect(notices.filter((n) => n.kind === 'failed')).toHaveLength(1);
+  });
+
+  it('keeps its file when a batch cannot be written (a full disk) and goes on from its checkpoint', async () => {
+    const ledger = await writeLedger(many(30));
+    const f = follow(ledger, 5);
+    await f.reached(await headOf(ledger));
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const add = jest.spyOn(f.index!, 'add').mockImplementationOnce(() => {
+      throw full;
+    });
+    await appendSteps(ledger, many(6), 30);
+    await f.reached(await headOf(ledger));
+    expect(add).toHaveBeenCalled();
+    expect(notices).toContainEqual({ kind: 'failed', error: full });
+    expect(notices.filter((n) => n.kind === 'reset')).toEqual([]);
+    // Caught up again from its checkpoint: only the 6 records it could not write, not all 36.
+    expect(notices.filter((n) => n.kind === 'caught-up').at(-1)).toMatchObject({ records: 6 });
+    expect(entriesOf(f, 'acme')).toBe(12);
   });
 
   it('writes the live records still buffered when it stops', async () => {

@@ -30,7 +30,10 @@ export interface AuditIndexFollowerOptions {
  * catch-up subscription, writing live records in batches on a timer. Queries get the store
  * through {@link index} only while it is usable; when one finds it broken
  * ({@link reportFailure}) the follower throws it away and rebuilds it from the ledger, and
- * queries scan meanwhile.
+ * queries scan meanwhile. A batch that cannot be written for want of room or access (a full
+ * disk, an I/O error, a lock) keeps the file: its transaction left it as it was, so the
+ * follower goes on from its checkpoint once it can write again instead of rebuilding (and a
+ * file deleted on a full disk would hand its blocks to whatever writes next).
  */
 export class AuditIndexFollower implements AuditIndexAccess {
   private store: AuditIndexStore | undefined;
@@ -135,6 +138,7 @@ export class AuditIndexFollower implements AuditIndexAccess {
     try {
       return this.options.open(false);
     } catch (error) {
+      if (!isDamage(error)) throw error;
       this.options.notify?.({ kind: 'reset', reason: `its file could not be used: ${error instanceof Error ? error.message : String(error)}` });
       return this.options.open(true);
     }
@@ -174,7 +178,8 @@ export class AuditIndexFollower implements AuditIndexAccess {
     try {
       store.add(entries, checkpointOf(last));
     } catch (error) {
-      this.reportFailure(store, error);
+      if (isDamage(error)) this.reportFailure(store, error);
+      else this.retryLater(store, error);
       return;
     }
     this.wake(last.position);
@@ -187,6 +192,16 @@ export class AuditIndexFollower implements AuditIndexAccess {
     for (const w of ready) w.resolve();
   }
 
+  /** A write that failed without damage: the index is set aside (queries scan) and followed again from its checkpoint later. */
+  private retryLater(store: AuditIndexStore, error: unknown): void {
+    if (this.stopped || store !== this.store || !this.usable) return;
+    this.options.notify?.({ kind: 'failed', error });
+    this.usable = false;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.restart(false), this.options.retryMs ?? 1000);
+    this.retry.unref();
+  }
+
   private closeStore(): void {
     try {
       this.store?.close();
@@ -195,4 +210,12 @@ export class AuditIndexFollower implements AuditIndexAccess {
     }
     this.store = undefined;
   }
+}
+
+/** SQLite's answer for a file that is not a sound database (as opposed to one that cannot be written now). */
+const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_FORMAT']);
+
+function isDamage(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code !== 'string' || [...DAMAGE_CODES].some((damage) => code.startsWith(damage));
 }
