@@ -8,6 +8,8 @@ const DECISIONS = 25_000;
 const BIG_ORG_DEVICES = 100_000;
 const RATE = 200;
 const LOAD_MS = 5000;
+const BASELINE_MS = 2000;
+/** The most the reads may add to validate's p99 measured without them, in the same case. */
 const P99_BOUND_MS = 50;
 
 type Read = readonly [orgKey: string, path: string];
@@ -16,7 +18,8 @@ type Read = readonly [orgKey: string, path: string];
  * Issue 11: an audit query of one org must not freeze enforcement for every org on the node.
  * An org's admin (or dashboard) runs audit reads back to back while another org's runtime
  * validates at a steady rate, open loop (each request sent on schedule, its latency counted
- * from then): that runtime's validate p99 stays within 50 ms. On the code before audit reads
+ * from then): that runtime's validate p99 stays within 50 ms of its p99 without the reads,
+ * measured just before in the same case (so a loaded machine moves both). On the code before audit reads
  * were paged and yielding (same machine): history p50 4.7 s, p99 55.5 s, max 66.8 s (an
  * earlier version of this test: p50 1.7 s, p99 2.8 s); decisions and export p50 566 ms, p99
  * 1024 ms; state and list did not finish within the 60 s the case allows. After: p99 9–15 ms
@@ -40,10 +43,14 @@ describe('audit reads beside enforcement', () => {
     await cp.close({ removeData: true });
   }
 
-  /** Warms up (JIT, connections), then runs each lane's reads back to back while validate runs open loop; checks the figures. */
+  /**
+   * Warms up (JIT, connections), measures validate alone, then runs each lane's reads back to
+   * back while validate runs open loop; checks the figures.
+   */
   async function expectEnforcementUnaffected(name: string, lanes: ReadonlyArray<readonly Read[]>): Promise<void> {
     const [key, path] = lanes[0]![0]!;
     await Promise.all([getStatus(cp.url, path, { 'x-org-key': key }), openLoop(RATE, 1000, validator.send)]);
+    const baseline = await openLoop(RATE, BASELINE_MS, validator.send);
     const load = openLoop(RATE, LOAD_MS, validator.send);
     let finished = false;
     void load.then(() => (finished = true));
@@ -57,11 +64,14 @@ describe('audit reads beside enforcement', () => {
       }),
     );
     const report = await load;
-    process.stdout.write(`validate while ${name}: ${JSON.stringify(report)}; audit answers: ${statuses.length} (${[...new Set(statuses)].join(',')})\n`);
+    process.stdout.write(
+      `validate alone: ${JSON.stringify(baseline)}; while ${name}: ${JSON.stringify(report)}; audit answers: ${statuses.length} (${[...new Set(statuses)].join(',')})\n`,
+    );
+    expect(baseline.failed).toBe(0);
     expect(report.failed).toBe(0);
     expect(statuses.length).toBeGreaterThan(0);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    expect(report.p99).toBeLessThanOrEqual(P99_BOUND_MS);
+    expect(report.p99).toBeLessThanOrEqual(baseline.p99 + P99_BOUND_MS);
   }
 
   describe(`on a ledger of ${DECISIONS.toLocaleString()} decision records`, () => {
@@ -75,7 +85,7 @@ describe('audit reads beside enforcement', () => {
     }, 60_000);
     afterAll(stop);
 
-    it(`keeps another org's validate p99 within ${P99_BOUND_MS} ms while device history runs back to back`, async () => {
+    it(`keeps another org's validate p99 within ${P99_BOUND_MS} ms of its own while device history runs back to back`, async () => {
       const history: Read = [auditorKey, '/api/v1/devices/history?deviceId=d7'];
       await expectEnforcementUnaffected('history ran', [[history], [history]]);
     }, 60_000);
@@ -97,7 +107,7 @@ describe('audit reads beside enforcement', () => {
     }, 120_000);
     afterAll(stop);
 
-    it(`keeps another org's validate p99 within ${P99_BOUND_MS} ms while its state and device list run back to back`, async () => {
+    it(`keeps another org's validate p99 within ${P99_BOUND_MS} ms of its own while its state and device list run back to back`, async () => {
       await expectEnforcementUnaffected('state and list ran', [[[bigKey, '/api/v1/devices/list']], [[bigKey, '/api/v1/audit/state?at=9999999999']]]);
     }, 60_000);
   });
