@@ -213,9 +213,9 @@ export class AuditIndexFollower implements AuditIndexAccess {
 }
 
 /** SQLite's answer for a file that is not a sound database (as opposed to one that cannot be written now). */
-const DAMAGE_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_FORMAT']);
+const DAMAGE_CODES = ['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_FORMAT'] as const;
 
 function isDamage(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code !== 'string' || [...DAMAGE_CODES].some((damage) => code.startsWith(damage));
+  return typeof code !== 'string' || DAMAGE_CODES.some((damage) => code.startsWith(damage));
 }
