@@ -1,9 +1,8 @@
 import { LedgerIntegrityError } from '@warden/domain';
 import { ACKS_STREAM_PREFIX, type EventLedger, type RecordedEvent } from '@warden/ledger';
 import { parsePermissionAcknowledged, type PermissionAcknowledgedData } from '@warden/events';
-import { ChainChecker } from './chain-checker';
 import { AUDIT_PAGE_ROWS, type CooperativeOptions } from './cooperative-scan';
-import { scanLedger } from './ledger-scan';
+import { scanChecked } from './ledger-scan';
 
 /** A recorded ack with its parsed payload. */
 export interface RecordedAck {
@@ -38,14 +37,9 @@ export function parseRecordedAck(recorded: RecordedEvent): PermissionAcknowledge
  * read when it serves a query (`options.signal`).
  */
 export async function deviceAcks(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions = {}): Promise<RecordedAck[]> {
-  const checker = new ChainChecker();
   const acks: RecordedAck[] = [];
   const scan = { streamPrefixes: [ACKS_STREAM_PREFIX], pageSize: options.pageSize ?? AUDIT_PAGE_ROWS, signal: options.signal };
-  for await (const recorded of scanLedger(ledger, scan)) {
-    if (!checker.check(recorded)) {
-      const reason = checker.breaks[checker.breaks.length - 1].reason;
-      throw new LedgerIntegrityError(`${recorded.streamId}@${recorded.revision}: ${reason}`, recorded.streamId, recorded.revision, recorded.position);
-    }
+  for await (const recorded of scanChecked(ledger, scan)) {
     if (recorded.type !== PERMISSION_ACKNOWLEDGED) continue;
     const ack = parseRecordedAck(recorded);
     if (ack.orgId === orgId && ack.deviceId === deviceId) acks.push({ recorded, ack });

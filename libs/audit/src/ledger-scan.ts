@@ -87,3 +87,19 @@ export async function checkLedgerChains(
   }
   return { events, chainBreaks: checker.breaks };
 }
+
+/**
+ * Scans like {@link scanLedger}, checking every stream's hash chain on the way, and throws a
+ * LedgerIntegrityError naming the first event whose link or hash does not hold: for readers
+ * that must never show anything from a tampered ledger (device history, its acks).
+ */
+export async function* scanChecked(ledger: EventLedger, options: ScanOptions = {}): AsyncGenerator<RecordedEvent> {
+  const checker = new ChainChecker();
+  for await (const event of scanLedger(ledger, options)) {
+    if (!checker.check(event)) {
+      const { reason } = checker.breaks[checker.breaks.length - 1];
+      throw new LedgerIntegrityError(`${event.streamId}@${event.revision}: ${reason}`, event.streamId, event.revision, event.position);
+    }
+    yield event;
+  }
+}

@@ -2,7 +2,6 @@ import {
   decideValidation,
   foldPermissionChanges,
   initialOrgState,
-  LedgerIntegrityError,
   WardenError,
   type DecisionCode,
   type DeviceStatus,
@@ -11,10 +10,9 @@ import {
 } from '@warden/domain';
 import { DECISIONS_STREAM_PREFIX, orgStream, type EventLedger, type RecordedEvent } from '@warden/ledger';
 import { foldRecordedOrgEvent, parsePermissionDecided, parseRecordedOrgEvent } from '@warden/events';
-import { ChainChecker } from './chain-checker';
 import { deviceAcks } from './device-acks';
 import { AUDIT_PAGE_ROWS, type CooperativeOptions, LoopPacer, readStreamCooperatively, readStreamPages } from './cooperative-scan';
-import { scanLedger } from './ledger-scan';
+import { scanChecked } from './ledger-scan';
 import { decisionPages, type DecisionSearchOptions } from './audit-index/indexed-decisions';
 
 /** A moment of the ledger: an ISO 8601 time (compared with the events' `at`) or a ledger position (inclusive). */
@@ -159,20 +157,14 @@ async function indexedDecisionEntries(ledger: EventLedger, orgId: string, device
 
 /** The device's decisions by a scan of every decision stream, whose hash chains are checked whole. */
 async function scannedDecisionEntries(ledger: EventLedger, orgId: string, deviceId: string, options: CooperativeOptions): Promise<DeviceHistoryEntry[]> {
-  const checker = new ChainChecker();
   const decisions: DeviceHistoryEntry[] = [];
   const scan = { streamPrefixes: [DECISIONS_STREAM_PREFIX], pageSize: options.pageSize ?? AUDIT_PAGE_ROWS, signal: options.signal };
-  for await (const recorded of scanLedger(ledger, scan)) {
-    if (!checker.check(recorded)) throw integrityError(recorded, checker.breaks[checker.breaks.length - 1].reason);
+  for await (const recorded of scanChecked(ledger, scan)) {
     if (recorded.type !== 'PermissionDecided') continue;
     const { data } = parsePermissionDecided(recorded.data);
     if (data.orgId === orgId && data.deviceId === deviceId) decisions.push(entryOf(recorded, data.decidedAt));
   }
   return decisions;
-}
-
-function integrityError(recorded: RecordedEvent, reason: string): LedgerIntegrityError {
-  return new LedgerIntegrityError(`${recorded.streamId}@${recorded.revision}: ${reason}`, recorded.streamId, recorded.revision, recorded.position);
 }
 
 function entryOf(recorded: RecordedEvent, at: string): DeviceHistoryEntry {
